@@ -1,0 +1,93 @@
+"""The library API a scraper imports: strip, classify, load_model."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from boilerstrip.lines import split_lines
+from boilerstrip.model import LineClassifier
+from boilerstrip.model import load_model as _load_model_file
+
+DEFAULT_MODEL_NAME = "default.json.gz"
+_cache: dict[str, LineClassifier] = {}
+_cache_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class LineLabel:
+    """One input line as it came in, its ending, its label (None if blank) and P(content)."""
+
+    text: str
+    ending: str
+    label: str | None
+    probability: float | None
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("boilerstrip._models").joinpath(DEFAULT_MODEL_NAME)))
+
+
+def load_model(path: str | Path | None = None) -> LineClassifier:
+    """Load a model file once per path and keep it: later calls, from any thread, share it."""
+    key = str(Path(path).resolve()) if path else str(default_model_path())
+    with _cache_lock:
+        if key not in _cache:
+            _cache[key] = _load_model_file(Path(key))[0]
+        return _cache[key]
+
+
+def _as_lines(text: str | list[str]) -> tuple[list[str], list[str]]:
+    if isinstance(text, str):
+        return split_lines(text)
+    lines = list(text)
+    return lines, ["\n"] * len(lines)
+
+
+def classify(text: str | list[str], model: LineClassifier | str | Path | None = None,
+             threshold: float | None = None) -> list[LineLabel]:
+    """Label every line of ``text`` (a string, or a list of lines) body, title or boilerplate.
+
+    ``threshold`` overrides the model's cut on P(content); higher keeps less.
+    """
+    classifier = model if isinstance(model, LineClassifier) else load_model(model)
+    lines, endings = _as_lines(text)
+    proba = classifier.predict_proba([lines])[0]
+    rows = np.flatnonzero(~np.isnan(proba[:, 0]))
+    labels: list[str | None] = [None] * len(lines)
+    content: list[float | None] = [None] * len(lines)
+    for r, label_id in zip(rows, classifier.labels_from_proba(proba[rows], threshold)):
+        labels[r] = str(classifier.classes_[label_id])
+        content[r] = float(proba[r, 1] + proba[r, 2])
+    return [LineLabel(t, e, lab, p) for t, e, lab, p in zip(lines, endings, labels, content)]
+
+
+def kept_lines(labeled: list[LineLabel], keep_title: bool = False) -> list[LineLabel]:
+    """The lines to keep, in order: body (and title), plus blank lines between two kept lines."""
+    wanted = {"body", "title"} if keep_title else {"body"}
+    keep = [line.label in wanted for line in labeled]
+    # A blank line is kept when the nearest labeled lines on both sides are kept.
+    following = [False] * len(labeled)
+    state = False
+    for i in range(len(labeled) - 1, -1, -1):
+        following[i] = state
+        if labeled[i].label is not None:
+            state = keep[i]
+    state = False
+    for i, line in enumerate(labeled):
+        if line.label is None:
+            keep[i] = state and following[i]
+        else:
+            state = keep[i]
+    return [line for line, k in zip(labeled, keep) if k]
+
+
+def strip(text: str | list[str], model: LineClassifier | str | Path | None = None,
+          threshold: float | None = None, keep_title: bool = False) -> str:
+    """The article in ``text``: its own kept lines, verbatim, in order, with their line endings."""
+    kept = kept_lines(classify(text, model, threshold), keep_title)
+    return "".join(line.text + line.ending for line in kept)

@@ -1,0 +1,215 @@
+"""The command line: a thin typer layer over the library.
+
+Exit codes: 0 success, 1 unexpected error, 2 usage, 3 unreadable input,
+4 malformed labeled data, 5 unusable model.  With several files, each file's
+error is reported and the others are still processed; the exit code is the
+highest one met.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from boilerstrip import api
+from boilerstrip.atomic import write_atomic
+from boilerstrip.corpus import EVALUATION_ONLY, Audit, audit_page, dataset_name, label_page, read_pages
+from boilerstrip.errors import BoilerstripError
+from boilerstrip.labeled import SUFFIX, LabeledDocument, format_document
+from boilerstrip.reading import read_text
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Keep the article, drop the boilerplate, line by line.")
+data_app = typer.Typer(no_args_is_help=True, help="Build labeled training data.")
+app.add_typer(data_app, name="data")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    labels = "labels"
+    jsonl = "jsonl"
+
+
+class Render(str, Enum):
+    scraper = "scraper"
+    flat = "flat"
+    both = "both"
+
+
+def _fail(error: BoilerstripError) -> int:
+    typer.echo(f"boilerstrip: {error}", err=True)
+    return error.exit_code
+
+
+def _styles(render: Render) -> tuple[str, ...]:
+    return ("scraper", "flat") if render is Render.both else (render.value,)
+
+
+def _format(name: str, labeled: list[api.LineLabel], fmt: OutputFormat, keep_title: bool,
+            several: bool) -> str:
+    if fmt is OutputFormat.text:
+        kept = "".join(l.text + l.ending for l in api.kept_lines(labeled, keep_title))
+        if kept and not kept.endswith(("\n", "\r")):
+            kept += "\n"
+        return f"==> {name} <==\n{kept}" if several else kept
+    if fmt is OutputFormat.labels:
+        doc = LabeledDocument([l.text for l in labeled], [l.label for l in labeled], {"source": name})
+        return format_document(doc)
+    return "".join(
+        json.dumps({"file": name, "line": i, "label": l.label,
+                    "probability": None if l.probability is None else round(l.probability, 4),
+                    "text": l.text}, ensure_ascii=False) + "\n"
+        for i, l in enumerate(labeled, start=1))
+
+
+@app.command()
+def predict(
+    files: list[str] = typer.Argument(..., help="Text files to strip; '-' reads standard input."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
+                                     help="text: the kept lines; labels: every line labeled, in the "
+                                          "labeled-lines format (edit it and train on it); jsonl: one "
+                                          "record per line with label and P(content)."),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
+                                              help="Cut on P(content); higher keeps less."),
+    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model)."),
+    keep_title: bool = typer.Option(False, "--keep-title", help="Keep the headline too."),
+    encoding: Optional[str] = typer.Option(None, help="Force the input encoding."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Write here (atomically) instead of standard output."),
+) -> None:
+    """Print the article lines of each file, verbatim and in order."""
+    try:
+        classifier = api.load_model(model)
+    except BoilerstripError as error:
+        raise typer.Exit(_fail(error))
+    status, chunks = 0, []
+    for name in files:
+        try:
+            labeled = api.classify(read_text(name, encoding), classifier, threshold)
+        except BoilerstripError as error:
+            status = max(status, _fail(error))
+            continue
+        chunk = _format(name, labeled, fmt, keep_title, several=len(files) > 1)
+        if output is None:
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+        else:
+            chunks.append(chunk)
+    if output is not None and chunks:
+        write_atomic(output, "".join(chunks).encode("utf-8"))
+    raise typer.Exit(status)
+
+
+@app.command()
+def train(
+    data: list[Path] = typer.Argument(..., help="Labeled-lines files or folders, or page datasets "
+                                               "(.jsonl.gz with html and main_text)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Model file to write (.json.gz)."),
+    split: str = typer.Option("train", help="Site split of page datasets to learn from: train, test or all."),
+    render: Render = typer.Option(Render.both, help="How page datasets are rendered to lines."),
+    seed: int = typer.Option(0, help="Random seed: the same data and seed give the same model."),
+    trees: int = typer.Option(500, min=1, help="Boosting rounds."),
+) -> None:
+    """Train a model; writes MODEL and its model card beside it."""
+    from boilerstrip.training import card_path, train as train_model
+
+    try:
+        meta = train_model(data, output, None if split == "all" else split, _styles(render),
+                           seed=seed, n_estimators=trees)
+    except BoilerstripError as error:
+        raise typer.Exit(_fail(error))
+    counts = meta["training"]["labels"]
+    typer.echo(f"wrote {output} and {card_path(output)}: "
+               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + " training lines")
+
+
+def _print_report(report: dict, systems: list[str]) -> None:
+    header = f"{'group':<22}{'lines':>8}{'body P':>8}{'body R':>8}{'body F1':>8}{'title F1':>9}"
+    header += "".join(f"{s:>13}" for s in systems)
+    typer.echo("line-level metrics, then kept-text F1 (4-gram shingles, AEB method) per system")
+    typer.echo(header)
+    for group, scores in report.items():
+        lines, kept = scores["lines"], scores["kept_text"]
+        total = sum(v["support"] for v in lines.values())
+        body = lines["body"]
+        row = f"{group:<22}{total:>8}{body['precision']:>8.3f}{body['recall']:>8.3f}{body['f1']:>8.3f}"
+        row += f"{lines['title']['f1']:>9.3f}" + "".join(f"{kept[s]['f1']:>13.3f}" for s in systems)
+        typer.echo(row)
+
+
+@app.command("eval")
+def evaluate(
+    data: list[Path] = typer.Argument(..., help="Labeled-lines files or folders, or page datasets."),
+    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model)."),
+    split: str = typer.Option("auto", help="Site split of page datasets: test (held-out sites), "
+                                           "train, all; auto is all for aeb and test otherwise."),
+    render: Render = typer.Option(Render.scraper, help="How page datasets are rendered to lines."),
+    threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0),
+    baselines: bool = typer.Option(True, help="Score keep-all, C4 rules and jusText on the same lines."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report as JSON."),
+) -> None:
+    """Line-level P/R/F1 and kept-text F1 per dataset and language, beside the baselines."""
+    from boilerstrip.corpus import iter_documents
+    from boilerstrip.evaluate import BASELINES, Evaluation, evaluate_documents
+
+    try:
+        classifier = api.load_model(model)
+        total = Evaluation()
+        for style in _styles(render):
+            for source in data:
+                chosen = split
+                if split == "auto":
+                    chosen = "all" if dataset_name(source) in EVALUATION_ONLY else "test"
+                docs = iter_documents([source], None if chosen == "all" else chosen, style)
+                part = evaluate_documents(classifier, docs, threshold,
+                                          tuple(BASELINES) if baselines else ())
+                for key, group in part.groups.items():
+                    name = key if len(_styles(render)) == 1 else f"{key} [{style}]"
+                    total.groups[name] = group
+    except BoilerstripError as error:
+        raise typer.Exit(_fail(error))
+    report = total.report()
+    _print_report(report, ["boilerstrip"] + (list(BASELINES) if baselines else []))
+    if json_out:
+        write_atomic(json_out, json.dumps(report, indent=2).encode("utf-8"))
+
+
+@data_app.command("build")
+def data_build(
+    pages: list[Path] = typer.Argument(..., help="Page datasets (.jsonl.gz with html and main_text)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Folder for the labeled-lines files."),
+    render: Render = typer.Option(Render.scraper, help="How pages are rendered to lines."),
+    worst: int = typer.Option(5, help="How many worst-aligned pages to list per dataset."),
+) -> None:
+    """Render pages to lines, label them against the gold text, and audit the labels."""
+    status = 0
+    for source in pages:
+        audit, ranked = Audit(), []
+        try:
+            for style in _styles(render):
+                for page in read_pages(source):
+                    doc = label_page(page, style)
+                    folder = output / page.dataset / doc.meta["split"]
+                    name = page.id.split("/", 1)[-1].replace("/", "_").replace(" ", "_")
+                    suffix = "" if style == "scraper" else f".{style}"
+                    write_atomic(folder / f"{name}{suffix}{SUFFIX}", format_document(doc).encode("utf-8"))
+                    gold, covered, body, in_gold = audit_page(doc, page.main_text)
+                    audit.pages += 1
+                    audit.gold_tokens += gold
+                    audit.gold_covered += covered
+                    audit.body_tokens += body
+                    audit.body_in_gold += in_gold
+                    ranked.append((min(covered / max(gold, 1), in_gold / max(body, 1)), page.id))
+        except BoilerstripError as error:
+            status = max(status, _fail(error))
+            continue
+        typer.echo(f"{dataset_name(source)}: {audit.pages} pages; gold tokens covered by body lines "
+                   f"{audit.coverage:.3f}; body tokens found in gold {audit.purity:.3f}")
+        for score, page_id in sorted(ranked)[:worst]:
+            typer.echo(f"  worst: {score:.2f} {page_id}")
+    raise typer.Exit(status)

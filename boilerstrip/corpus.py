@@ -1,0 +1,176 @@
+"""Training data: pages with gold main text turned into labeled lines.
+
+A page is rendered as a scraper would, then each line is labeled by aligning
+its tokens, in order, with the gold text.  Sites are split deterministically
+into train and test by a hash of the site name, so no site is on both sides.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from boilerstrip.errors import InputError
+from boilerstrip.labeled import SUFFIX, LabeledDocument, read_labeled
+from boilerstrip.render import RenderStyle, render_html
+from boilerstrip.tokens import word_tokens
+
+EVALUATION_ONLY = frozenset({"aeb"})
+TEST_SHARE_PERCENT = 20
+MIN_ANCHOR = 3  # shorter matching runs count only if they cover a whole line
+BODY_SHARE = 0.5
+
+
+@dataclass
+class Page:
+    """One record of a page dataset (the format of ../shared/datasets)."""
+
+    id: str
+    dataset: str
+    site: str
+    lang: str
+    html: str
+    main_text: str
+    title: str | None
+
+
+def site_split(site: str) -> str:
+    """'test' for a fixed fifth of sites, 'train' for the rest: stable across runs and machines."""
+    bucket = int(hashlib.sha1(site.encode("utf-8")).hexdigest(), 16) % 100
+    return "test" if bucket < TEST_SHARE_PERCENT else "train"
+
+
+def dataset_name(path: Path) -> str:
+    return path.name.removesuffix(".gz").removesuffix(".jsonl")
+
+
+def read_pages(path: Path, split: str | None = None) -> Iterator[Page]:
+    """Yield the pages of one ``.jsonl.gz`` dataset, optionally only one site split."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    row = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{number}: not a JSON line ({exc.msg})") from None
+                site = row.get("site") or ""
+                if split and site_split(site) != split:
+                    continue
+                title = row.get("title")
+                yield Page(
+                    id=row.get("id", f"{dataset_name(path)}/{number}"),
+                    dataset=dataset_name(path),
+                    site=site,
+                    lang=row.get("lang") or "",
+                    html=row.get("html") or "",
+                    main_text=row.get("main_text") or "",
+                    title=None if title in (None, "None", "") else title,
+                )
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read page dataset: {exc}") from None
+
+
+def align_labels(lines: list[str], gold: str, title: str | None) -> list[str | None]:
+    """Label each line body, title or boilerplate by in-order token alignment with ``gold``.
+
+    A line is body when at least half its tokens fall in runs it shares with the gold
+    text (runs of MIN_ANCHOR tokens or more, or shorter runs covering the whole line).
+    The title is the line nearest before the first body line whose tokens equal the
+    gold headline's.
+    """
+    line_tokens = [word_tokens(line) for line in lines]
+    flat = [t for tokens in line_tokens for t in tokens]
+    owner = [i for i, tokens in enumerate(line_tokens) for _ in tokens]
+    matched = [0] * len(lines)
+    matcher = difflib.SequenceMatcher(None, flat, word_tokens(gold), autojunk=False)
+    for start, _, size in matcher.get_matching_blocks():
+        if size == 0:
+            continue
+        first, last = owner[start], owner[start + size - 1]
+        whole_line = first == last and size == len(line_tokens[first])
+        if size >= MIN_ANCHOR or whole_line:
+            for position in range(start, start + size):
+                matched[owner[position]] += 1
+    labels: list[str | None] = []
+    for tokens, hits in zip(line_tokens, matched):
+        if not tokens:
+            labels.append(None if not lines[len(labels)].strip() else "boilerplate")
+        else:
+            labels.append("body" if hits >= BODY_SHARE * len(tokens) else "boilerplate")
+    if title:
+        _mark_title(line_tokens, labels, word_tokens(title))
+    return labels
+
+
+def _mark_title(line_tokens: list[list[str]], labels: list[str | None], title: list[str]) -> None:
+    if not title:
+        return
+    first_body = next((i for i, label in enumerate(labels) if label == "body"), len(labels))
+    candidates = [i for i, tokens in enumerate(line_tokens) if tokens == title]
+    before = [i for i in candidates if i <= first_body]
+    chosen = before[-1] if before else (candidates[0] if candidates else None)
+    if chosen is not None:
+        labels[chosen] = "title"
+
+
+def label_page(page: Page, style: RenderStyle = "scraper") -> LabeledDocument:
+    lines = render_html(page.html, style)
+    meta = {"id": page.id, "dataset": page.dataset, "site": page.site, "lang": page.lang,
+            "split": site_split(page.site), "render": style}
+    return LabeledDocument(lines, align_labels(lines, page.main_text, page.title), meta)
+
+
+@dataclass
+class Audit:
+    """How well body-labeled lines reproduce the gold text, over a set of pages."""
+
+    pages: int = 0
+    gold_tokens: int = 0
+    gold_covered: int = 0
+    body_tokens: int = 0
+    body_in_gold: int = 0
+
+    @property
+    def coverage(self) -> float:
+        return self.gold_covered / self.gold_tokens if self.gold_tokens else 0.0
+
+    @property
+    def purity(self) -> float:
+        return self.body_in_gold / self.body_tokens if self.body_tokens else 0.0
+
+
+def audit_page(doc: LabeledDocument, gold: str) -> tuple[int, int, int, int]:
+    """Gold tokens, gold tokens covered by body lines, body tokens, body tokens in gold."""
+    kept = " ".join(l for l, lab in zip(doc.lines, doc.labels) if lab in ("body", "title"))
+    kept_tokens, gold_tokens = word_tokens(kept), word_tokens(gold)
+    matcher = difflib.SequenceMatcher(None, kept_tokens, gold_tokens, autojunk=False)
+    common = sum(size for _, _, size in matcher.get_matching_blocks())
+    return len(gold_tokens), common, len(kept_tokens), common
+
+
+def iter_documents(sources: Iterable[Path], split: str | None = None,
+                   style: RenderStyle = "scraper") -> Iterator[tuple[LabeledDocument, str | None]]:
+    """Documents from labeled-lines files or folders, or page datasets labeled on the fly.
+
+    Yields each document with its gold text (None for labeled-lines files, whose
+    reference is the text of their body lines).
+    """
+    for source in sources:
+        if source.is_dir():
+            for path in sorted(source.rglob(f"*{SUFFIX}")):
+                doc = read_labeled(path)
+                if split is None or doc.meta.get("split", split) == split:
+                    yield doc, None
+        elif source.name.endswith((".jsonl.gz", ".jsonl")):
+            for page in read_pages(source, split):
+                yield label_page(page, style), page.main_text
+        elif source.exists():
+            yield read_labeled(source), None
+        else:
+            raise InputError(f"{source}: no such file or folder")

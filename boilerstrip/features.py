@@ -1,0 +1,252 @@
+"""Line features for a whole document at once.
+
+The document's non-blank lines are joined into one string; each pattern runs
+once over it and its matches are binned to lines with ``np.searchsorted``.  This
+one function serves train, eval and predict, and FEATURE_NAMES (saved inside
+every model) is the contract between a model and this code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import regex
+
+from boilerstrip.lines import is_blank
+
+_M = regex.V1 | regex.MULTILINE
+_TERMINAL = ".!?…。！？؟۔।"
+_CLOSERS = "\"'”’»)\\]）」』"
+
+SCRIPTS = {
+    "latin": regex.compile(r"\p{Latin}+", _M),
+    "arabic": regex.compile(r"\p{Arabic}+", _M),
+    "cyrillic": regex.compile(r"\p{Cyrillic}+", _M),
+    "cjk": regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+", _M),
+    "greek": regex.compile(r"\p{Greek}+", _M),
+}
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر "
+    "كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين "
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря "
+    "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia "
+    "ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου "
+    "οκτωβρίου νοεμβρίου δεκεμβρίου"
+).split()
+_BOILER_WORDS = (
+    "cookie cookies privacy subscribe newsletter share tweet facebook twitter instagram linkedin "
+    "whatsapp youtube telegram pinterest comments comment login signup copyright advertisement "
+    "advertising sponsored trending popular menu search home skip loading "
+    "تابعنا شارك تعليقات تعليق اشترك إعلان الرئيسية "
+    "подписаться комментарии реклама поделиться главная "
+    "komentarze udostępnij reklama zaloguj σχόλια διαφήμιση 版权 评论 分享 登录 注册 广告 首页 责任编辑"
+).split()
+_BOILER_PHRASES = (
+    "follow us|sign in|sign up|log in|all rights reserved|read more|related articles|most read|"
+    "terms of use|terms of service|contact us|about us|click here|see also|more from|"
+    "اقرأ أيضا|الأكثر قراءة|ذات الصلة|جميع الحقوق|читайте также|все права защищены|czytaj także|"
+    "διαβάστε επίσης|相关阅读|相关新闻"
+)
+
+PATTERNS = {
+    "letters": regex.compile(r"\p{L}+", _M),
+    "upper": regex.compile(r"\p{Lu}+", _M),
+    "cased": regex.compile(r"[\p{Lu}\p{Ll}]+", _M),
+    "digits": regex.compile(r"\d+", _M),
+    "eastern_digits": regex.compile(r"[٠-٩۰-۹]+", _M),
+    "punct": regex.compile(r"\p{P}+", _M),
+    "tokens": regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+", _M),
+    "capitalised": regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}\p{Ll}", _M),
+    "terminal_end": regex.compile(rf"[{_TERMINAL}][{_CLOSERS}]*[ \t]*$", _M),
+    "sentence_marks": regex.compile(rf"[{_TERMINAL}](?=[{_CLOSERS}]*(?:\s|$))", _M),
+    "commas": regex.compile(r"[,،，、;؛]", _M),
+    "bullet_start": regex.compile(r"^[ \t]*(?:[-*+•·▪►▸»›✓◦‣–—]|\d{1,3}[.)])[ \t]", _M),
+    "heading_start": regex.compile(r"^[ \t]*#{1,6}[ \t]", _M),
+    "pipe": regex.compile(r"\|", _M),
+    "times": regex.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?!\d)", _M),
+    "time_start": regex.compile(r"^[\W_]*\d{1,2}[:：]\d{2}(?!\d)", _M),
+    "dates": regex.compile(
+        r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}年\d{1,2}月)", _M),
+    "years": regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)", _M),
+    "months": regex.compile(r"(?<!\p{L})(?:" + "|".join(_MONTHS) + r")(?!\p{L})", _M | regex.IGNORECASE),
+    "urls": regex.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:com|org|net|html?)\b\S*", _M),
+    "handles": regex.compile(r"(?<![\w.])@\w+", _M),
+    "pictwitter": regex.compile(r"pic\.twitter\.com/\S+", _M),
+    "emails": regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+", _M),
+    "md_links": regex.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)", _M),
+    "temperature": regex.compile(r"\d\s?°\s?[CF]?|°[CF]", _M),
+    "price": regex.compile(r"[$€£¥₽]\s?\d|\d\s?(?:[$€£¥₽]|USD|EUR|руб|zł)", _M),
+    "paren_count": regex.compile(r"\(\s*\d+\s*\)", _M),
+    "separators": regex.compile(r"\s[|·•›»/]\s|\s[-–—]\s", _M),
+    "boiler_words": regex.compile(
+        r"(?<!\p{L})(?:" + "|".join(_BOILER_WORDS) + "|" + _BOILER_PHRASES + r")(?!\p{L})",
+        _M | regex.IGNORECASE),
+    "copyright": regex.compile(r"©|\(c\)|®|™", _M | regex.IGNORECASE),
+}
+
+_BASE = [
+    "chars", "log_chars", "tokens", "mean_token_len",
+    *(f"script_{name}" for name in SCRIPTS), "script_other", "n_scripts", "off_script",
+    "letter_share", "digit_share", "eastern_digit_share", "upper_share", "punct_share",
+    "capitalised_share", "terminal_end", "sentence_marks", "commas",
+    "bullet_start", "heading_start", "indent", "pipes",
+    "times", "time_start", "dates", "years", "months",
+    "urls", "handles", "pictwitter", "emails", "md_links", "link_share",
+    "temperature", "price", "paren_count", "separators", "boiler_words", "copyright",
+    "repeats", "first_occurrence", "prose",
+    "rel_position", "from_start", "from_end", "chars_before_share",
+    "blank_before", "blank_after", "chars_vs_max", "chars_vs_median",
+    "in_main_run", "main_run_distance", "doc_lines", "doc_log_chars",
+]
+_NEIGHBOUR_SOURCES = [
+    "log_chars", "tokens", "terminal_end", "link_share", "times", "bullet_start", "upper_share",
+    "digit_share", "prose", "capitalised_share", "boiler_words", "off_script", "dates",
+]
+_OFFSETS = (-3, -2, -1, 1, 2, 3)
+_WINDOWS = (("prose", 5), ("log_chars", 5), ("link_share", 5), ("bullet_start", 5))
+
+FEATURE_NAMES: tuple[str, ...] = tuple(
+    _BASE
+    + [f"{name}@{offset:+d}" for name in _NEIGHBOUR_SOURCES for offset in _OFFSETS]
+    + [f"{name}~{width}" for name, width in _WINDOWS]
+)
+_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+def _binner(starts: np.ndarray, n: int):
+    """Return (count, chars) functions that bin a pattern's matches to lines."""
+
+    def matches(name: str, pattern: regex.Pattern, doc: str) -> tuple[np.ndarray, np.ndarray]:
+        spans = np.array([m.span() for m in pattern.finditer(doc)], dtype=np.int64).reshape(-1, 2)
+        owners = np.searchsorted(starts, spans[:, 0], side="right") - 1
+        counts = np.bincount(owners, minlength=n).astype(np.float64)
+        lengths = np.bincount(owners, weights=spans[:, 1] - spans[:, 0], minlength=n)
+        return counts, lengths
+
+    return matches
+
+
+def _main_run(prose: np.ndarray, chars: np.ndarray, max_gap: int = 2) -> tuple[int, int]:
+    """The run of prose lines (gaps of up to ``max_gap`` other lines allowed) with the most text."""
+    best = (0, -1, 0.0)
+    start = last = -1
+    total = 0.0
+    for i in np.flatnonzero(prose):
+        if start < 0 or i - last - 1 > max_gap:
+            start, total = i, 0.0
+        total += chars[i]
+        last = i
+        if total > best[2]:
+            best = (start, last, total)
+    return best[0], best[1]
+
+
+def _shift(values: np.ndarray, offset: int) -> np.ndarray:
+    out = np.full_like(values, np.nan)
+    if offset > 0:
+        out[:-offset] = values[offset:]
+    else:
+        out[-offset:] = values[:offset]
+    return out
+
+
+def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
+    """Mean over the ``width`` lines either side, the window clipped at the document's ends."""
+    cumulative = np.concatenate(([0.0], np.cumsum(values)))
+    index = np.arange(len(values))
+    low = np.maximum(index - width, 0)
+    high = np.minimum(index + width + 1, len(values))
+    return (cumulative[high] - cumulative[low]) / (high - low)
+
+
+def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Features of a document's non-blank lines.
+
+    Returns ``(X, rows)``: X has one row per non-blank line, in FEATURE_NAMES
+    order, and ``rows`` holds those lines' indices in ``lines``.
+    """
+    blank = np.array([is_blank(line) for line in lines], dtype=bool)
+    rows = np.flatnonzero(~blank)
+    n = len(rows)
+    X = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float64)
+    if n == 0:
+        return X, rows
+    text = [lines[i].replace("\n", " ").replace("\r", " ") for i in rows]
+    doc = "\n".join(text)
+    lengths = np.array([len(line) for line in text], dtype=np.float64)
+    starts = np.concatenate(([0], np.cumsum(lengths[:-1] + 1))).astype(np.int64)
+    matches = _binner(starts, n)
+    col = {name: X[:, i] for name, i in _INDEX.items()}
+
+    stripped = np.array([len(line.strip()) for line in text], dtype=np.float64)
+    col["chars"][:] = stripped
+    col["log_chars"][:] = np.log1p(stripped)
+    col["indent"][:] = lengths - np.array([len(line.lstrip()) for line in text])
+
+    found = {name: matches(name, pattern, doc) for name, pattern in PATTERNS.items()}
+    letters = found["letters"][1]
+    safe_letters = np.maximum(letters, 1)
+    safe_chars = np.maximum(stripped, 1)
+    tokens = found["tokens"][0]
+    col["tokens"][:] = tokens
+    col["mean_token_len"][:] = letters / np.maximum(tokens, 1)
+
+    script_chars = np.stack([matches(name, p, doc)[1] for name, p in SCRIPTS.items()], axis=1)
+    other = np.maximum(letters - script_chars.sum(axis=1), 0)
+    all_scripts = np.column_stack([script_chars, other])
+    shares = all_scripts / safe_letters[:, None]
+    for j, name in enumerate(list(SCRIPTS) + ["other"]):
+        col[f"script_{name}"][:] = shares[:, j]
+    col["n_scripts"][:] = (shares > 0.1).sum(axis=1)
+    dominant = int(np.argmax(all_scripts.sum(axis=0)))
+    col["off_script"][:] = np.where(letters > 0, 1 - shares[:, dominant], 0)
+
+    col["letter_share"][:] = letters / safe_chars
+    col["digit_share"][:] = found["digits"][1] / safe_chars
+    col["eastern_digit_share"][:] = found["eastern_digits"][1] / safe_chars
+    col["upper_share"][:] = found["upper"][1] / np.maximum(found["cased"][1], 1)
+    col["punct_share"][:] = found["punct"][1] / safe_chars
+    col["capitalised_share"][:] = found["capitalised"][0] / np.maximum(tokens, 1)
+    for name in ("terminal_end", "sentence_marks", "commas", "bullet_start", "heading_start",
+                 "times", "time_start", "dates", "years", "months", "urls", "handles",
+                 "pictwitter", "emails", "md_links", "temperature", "price", "paren_count",
+                 "separators", "boiler_words", "copyright"):
+        col[name][:] = found[name][0]
+    col["pipes"][:] = found["pipe"][0]
+    link_chars = found["urls"][1] + found["handles"][1] + found["emails"][1] + found["md_links"][1]
+    col["link_share"][:] = np.minimum(link_chars / safe_chars, 1)
+
+    keys = [line.strip().casefold() for line in text]
+    seen = Counter(keys)
+    col["repeats"][:] = [seen[k] - 1 for k in keys]
+    first: dict[str, int] = {}
+    col["first_occurrence"][:] = [first.setdefault(k, i) == i for i, k in enumerate(keys)]
+
+    prose = (tokens >= 8) & (col["sentence_marks"] + col["terminal_end"] > 0) & (col["link_share"] < 0.5)
+    col["prose"][:] = prose
+
+    index = np.arange(n, dtype=np.float64)
+    col["rel_position"][:] = index / max(n - 1, 1)
+    col["from_start"][:] = index
+    col["from_end"][:] = n - 1 - index
+    col["chars_before_share"][:] = (np.cumsum(stripped) - stripped) / max(stripped.sum(), 1)
+    col["blank_before"][:] = [r > 0 and blank[r - 1] for r in rows]
+    col["blank_after"][:] = [r + 1 < len(lines) and blank[r + 1] for r in rows]
+    col["chars_vs_max"][:] = stripped / max(stripped.max(), 1)
+    col["chars_vs_median"][:] = stripped / max(float(np.median(stripped)), 1)
+    run_start, run_end = _main_run(prose, stripped)
+    col["in_main_run"][:] = (index >= run_start) & (index <= run_end)
+    col["main_run_distance"][:] = np.where(
+        index < run_start, index - run_start, np.where(index > run_end, index - run_end, 0))
+    col["doc_lines"][:] = np.log1p(n)
+    col["doc_log_chars"][:] = np.log1p(stripped.sum())
+
+    for name in _NEIGHBOUR_SOURCES:
+        for offset in _OFFSETS:
+            col[f"{name}@{offset:+d}"][:] = _shift(col[name], offset)
+    for name, width in _WINDOWS:
+        col[f"{name}~{width}"][:] = _window_mean(col[name], width)
+    return X, rows
