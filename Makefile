@@ -23,7 +23,8 @@ test: install  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
 model: install  ## retrain the shipped default model (never on aeb)
-	$(BIN)/boilerstrip train $(TRAIN_SETS) --split train --render both --seed 0 -o models/default.json.gz
+	$(BIN)/boilerstrip train $(TRAIN_SETS) --split train --render both --seed 0 \
+		--page-type article --page-type blog -o models/default.json.gz
 
 eval: install  ## accuracy on aeb and on held-out sites, beside the baselines
 	$(BIN)/boilerstrip eval $(SHARED)/aeb.jsonl.gz $(TRAIN_SETS) --render both

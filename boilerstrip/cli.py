@@ -113,14 +113,18 @@ def train(
     split: str = typer.Option("train", help="Site split of page datasets to learn from: train, test or all."),
     render: Render = typer.Option(Render.both, help="How page datasets are rendered to lines."),
     seed: int = typer.Option(0, help="Random seed: the same data and seed give the same model."),
-    trees: int = typer.Option(500, min=1, help="Boosting rounds."),
+    trees: int = typer.Option(400, min=1, help="Boosting rounds."),
+    augment: float = typer.Option(0.3, min=0.0, max=1.0,
+                                  help="Share of documents given inserted in-article boilerplate blocks."),
+    page_type: Optional[list[str]] = typer.Option(None, help="Learn only from pages of this type "
+                                                  "(repeatable), where a dataset gives types."),
 ) -> None:
     """Train a model; writes MODEL and its model card beside it."""
     from boilerstrip.training import card_path, train as train_model
 
     try:
         meta = train_model(data, output, None if split == "all" else split, _styles(render),
-                           seed=seed, n_estimators=trees)
+                           seed=seed, n_estimators=trees, augment=augment, page_types=page_type)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error))
     counts = meta["training"]["labels"]
@@ -129,7 +133,7 @@ def train(
 
 
 def _print_report(report: dict, systems: list[str]) -> None:
-    header = f"{'group':<22}{'lines':>8}{'body P':>8}{'body R':>8}{'body F1':>8}{'title F1':>9}"
+    header = f"{'group':<30}{'lines':>8}{'body P':>8}{'body R':>8}{'body F1':>8}{'title F1':>9}"
     header += "".join(f"{s:>13}" for s in systems)
     typer.echo("line-level metrics, then kept-text F1 (4-gram shingles, AEB method) per system")
     typer.echo(header)
@@ -137,8 +141,10 @@ def _print_report(report: dict, systems: list[str]) -> None:
         lines, kept = scores["lines"], scores["kept_text"]
         total = sum(v["support"] for v in lines.values())
         body = lines["body"]
-        row = f"{group:<22}{total:>8}{body['precision']:>8.3f}{body['recall']:>8.3f}{body['f1']:>8.3f}"
-        row += f"{lines['title']['f1']:>9.3f}" + "".join(f"{kept[s]['f1']:>13.3f}" for s in systems)
+        title = lines["title"]
+        row = f"{group:<30}{total:>8}{body['precision']:>8.3f}{body['recall']:>8.3f}{body['f1']:>8.3f}"
+        row += f"{title['f1']:>9.3f}" if title["support"] else f"{'-':>9}"
+        row += "".join(f"{kept[s]['f1']:>13.3f}" for s in systems)
         typer.echo(row)
 
 
@@ -160,17 +166,15 @@ def evaluate(
     try:
         classifier = api.load_model(model)
         total = Evaluation()
-        for style in _styles(render):
+        styles = _styles(render)
+        for style in styles:
             for source in data:
                 chosen = split
                 if split == "auto":
                     chosen = "all" if dataset_name(source) in EVALUATION_ONLY else "test"
                 docs = iter_documents([source], None if chosen == "all" else chosen, style)
-                part = evaluate_documents(classifier, docs, threshold,
-                                          tuple(BASELINES) if baselines else ())
-                for key, group in part.groups.items():
-                    name = key if len(_styles(render)) == 1 else f"{key} [{style}]"
-                    total.groups[name] = group
+                evaluate_documents(classifier, docs, threshold, tuple(BASELINES) if baselines else (),
+                                   total, f" [{style}]" if len(styles) > 1 else "")
     except BoilerstripError as error:
         raise typer.Exit(_fail(error))
     report = total.report()

@@ -11,7 +11,8 @@ import difflib
 import gzip
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ EVALUATION_ONLY = frozenset({"aeb"})
 TEST_SHARE_PERCENT = 20
 MIN_ANCHOR = 3  # shorter matching runs count only if they cover a whole line
 BODY_SHARE = 0.5
+MAX_TITLE_TOKENS = 30
+_TERMINAL = re.compile(r"[.!?…。！？؟۔।:;][\"'”’»)\]]*\s*$")
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Page:
     html: str
     main_text: str
     title: str | None
+    page_type: str | None = None
 
 
 def site_split(site: str) -> str:
@@ -49,8 +53,12 @@ def dataset_name(path: Path) -> str:
     return path.name.removesuffix(".gz").removesuffix(".jsonl")
 
 
-def read_pages(path: Path, split: str | None = None) -> Iterator[Page]:
-    """Yield the pages of one ``.jsonl.gz`` dataset, optionally only one site split."""
+def read_pages(path: Path, split: str | None = None,
+               page_types: Collection[str] | None = None) -> Iterator[Page]:
+    """Yield the pages of one ``.jsonl.gz`` dataset, optionally only one site split.
+
+    ``page_types`` keeps only pages of those types; pages whose dataset gives no type are kept.
+    """
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rt", encoding="utf-8") as handle:
@@ -62,6 +70,8 @@ def read_pages(path: Path, split: str | None = None) -> Iterator[Page]:
                 site = row.get("site") or ""
                 if split and site_split(site) != split:
                     continue
+                if page_types and row.get("page_type") not in (None, *page_types):
+                    continue
                 title = row.get("title")
                 yield Page(
                     id=row.get("id", f"{dataset_name(path)}/{number}"),
@@ -71,6 +81,7 @@ def read_pages(path: Path, split: str | None = None) -> Iterator[Page]:
                     html=row.get("html") or "",
                     main_text=row.get("main_text") or "",
                     title=None if title in (None, "None", "") else title,
+                    page_type=row.get("page_type"),
                 )
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read page dataset: {exc}") from None
@@ -105,6 +116,8 @@ def align_labels(lines: list[str], gold: str, title: str | None) -> list[str | N
             labels.append("body" if hits >= BODY_SHARE * len(tokens) else "boilerplate")
     if title:
         _mark_title(line_tokens, labels, word_tokens(title))
+    else:
+        _infer_title(lines, line_tokens, labels)
     return labels
 
 
@@ -117,6 +130,23 @@ def _mark_title(line_tokens: list[list[str]], labels: list[str | None], title: l
     chosen = before[-1] if before else (candidates[0] if candidates else None)
     if chosen is not None:
         labels[chosen] = "title"
+
+
+def _infer_title(lines: list[str], line_tokens: list[list[str]], labels: list[str | None]) -> None:
+    """Where the gold text opens with its headline, label that line title, not body.
+
+    Datasets differ: some give the headline apart, some put it at the top of the
+    main text.  One convention (the headline is the title) keeps the labels consistent.
+    """
+    labeled = [i for i, label in enumerate(labels) if label is not None]
+    body = [i for i in labeled if labels[i] == "body"]
+    if len(body) < 2:
+        return
+    first = body[0]
+    following = [i for i in labeled if i > first][:3]
+    heading_like = len(line_tokens[first]) <= MAX_TITLE_TOKENS and not _TERMINAL.search(lines[first])
+    if heading_like and any(labels[i] == "body" for i in following):
+        labels[first] = "title"
 
 
 def label_page(page: Page, style: RenderStyle = "scraper") -> LabeledDocument:
@@ -154,8 +184,9 @@ def audit_page(doc: LabeledDocument, gold: str) -> tuple[int, int, int, int]:
     return len(gold_tokens), common, len(kept_tokens), common
 
 
-def iter_documents(sources: Iterable[Path], split: str | None = None,
-                   style: RenderStyle = "scraper") -> Iterator[tuple[LabeledDocument, str | None]]:
+def iter_documents(sources: Iterable[Path], split: str | None = None, style: RenderStyle = "scraper",
+                   page_types: Collection[str] | None = None
+                   ) -> Iterator[tuple[LabeledDocument, str | None]]:
     """Documents from labeled-lines files or folders, or page datasets labeled on the fly.
 
     Yields each document with its gold text (None for labeled-lines files, whose
@@ -168,7 +199,7 @@ def iter_documents(sources: Iterable[Path], split: str | None = None,
                 if split is None or doc.meta.get("split", split) == split:
                     yield doc, None
         elif source.name.endswith((".jsonl.gz", ".jsonl")):
-            for page in read_pages(source, split):
+            for page in read_pages(source, split, page_types):
                 yield label_page(page, style), page.main_text
         elif source.exists():
             yield read_labeled(source), None

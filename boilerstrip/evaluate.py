@@ -130,18 +130,20 @@ class Evaluation:
 
 
 def evaluate_documents(model, documents, threshold: float | None = None,
-                       baselines: Sequence[str] = tuple(BASELINES)) -> Evaluation:
+                       baselines: Sequence[str] = tuple(BASELINES),
+                       evaluation: Evaluation | None = None, suffix: str = "") -> Evaluation:
     """Score ``model`` and the named baselines on (LabeledDocument, gold text or None) pairs.
 
+    Scores add into ``evaluation`` when given, under group names ending in ``suffix``.
     Without a gold text (labeled-lines files), the reference is the document's body lines.
     """
     from boilerstrip.model import documents_to_matrix
 
-    evaluation = Evaluation()
+    evaluation = Evaluation() if evaluation is None else evaluation
     for doc, gold in documents:
         X, _, (rows,) = documents_to_matrix([doc.lines])
         predicted: list[str | None] = [None] * len(doc.lines)
-        for r, label_id in zip(rows, model.labels_from_proba(model.predict_proba_matrix(X), threshold)):
+        for r, label_id in zip(rows, model.labels_from_proba(model.predict_proba_matrix(X, [len(rows)]), threshold)):
             predicted[r] = LABELS[label_id]
         reference = gold if gold is not None else "\n".join(
             line for line, label in zip(doc.lines, doc.labels) if label == "body")
@@ -150,6 +152,7 @@ def evaluate_documents(model, documents, threshold: float | None = None,
         for name in baselines:
             mask = BASELINES[name](doc.lines, lang)
             kept[name] = "\n".join(l for l, k in zip(doc.lines, mask) if k)
-        keys = ["all", f"dataset:{doc.meta.get('dataset') or 'unknown'}", f"lang:{lang}"]
+        keys = [key + suffix for key in
+                ("all", f"dataset:{doc.meta.get('dataset') or 'unknown'}", f"lang:{lang}")]
         evaluation.add(keys, doc.labels, predicted, kept, reference)
     return evaluation

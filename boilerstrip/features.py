@@ -71,21 +71,22 @@ PATTERNS = {
     "dates": regex.compile(
         r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}年\d{1,2}月)", _M),
     "years": regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)", _M),
-    "months": regex.compile(r"(?<!\p{L})(?:" + "|".join(_MONTHS) + r")(?!\p{L})", _M | regex.IGNORECASE),
+    "months": regex.compile(r"(?<!\p{L})(?:" + "|".join(_MONTHS) + r")(?!\p{L})", _M),
     "urls": regex.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:com|org|net|html?)\b\S*", _M),
     "handles": regex.compile(r"(?<![\w.])@\w+", _M),
     "pictwitter": regex.compile(r"pic\.twitter\.com/\S+", _M),
-    "emails": regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+", _M),
+    "emails": regex.compile(r"(?<=[\w.+-])@[\w-]+\.[\w.]+", _M),
     "md_links": regex.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)", _M),
     "temperature": regex.compile(r"\d\s?°\s?[CF]?|°[CF]", _M),
     "price": regex.compile(r"[$€£¥₽]\s?\d|\d\s?(?:[$€£¥₽]|USD|EUR|руб|zł)", _M),
     "paren_count": regex.compile(r"\(\s*\d+\s*\)", _M),
     "separators": regex.compile(r"\s[|·•›»/]\s|\s[-–—]\s", _M),
     "boiler_words": regex.compile(
-        r"(?<!\p{L})(?:" + "|".join(_BOILER_WORDS) + "|" + _BOILER_PHRASES + r")(?!\p{L})",
-        _M | regex.IGNORECASE),
-    "copyright": regex.compile(r"©|\(c\)|®|™", _M | regex.IGNORECASE),
+        r"(?<!\p{L})(?:" + "|".join(_BOILER_WORDS) + "|" + _BOILER_PHRASES + r")(?!\p{L})", _M),
+    "copyright": regex.compile(r"[©®™]|\([cC]\)", _M),
 }
+# Word lists match the lower-cased document: far faster than case-insensitive matching.
+_LOWERCASE_PATTERNS = frozenset({"months", "boiler_words"})
 
 _BASE = [
     "chars", "log_chars", "tokens", "mean_token_len",
@@ -119,7 +120,7 @@ _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 def _binner(starts: np.ndarray, n: int):
     """Return (count, chars) functions that bin a pattern's matches to lines."""
 
-    def matches(name: str, pattern: regex.Pattern, doc: str) -> tuple[np.ndarray, np.ndarray]:
+    def matches(pattern: regex.Pattern, doc: str) -> tuple[np.ndarray, np.ndarray]:
         spans = np.array([m.span() for m in pattern.finditer(doc)], dtype=np.int64).reshape(-1, 2)
         owners = np.searchsorted(starts, spans[:, 0], side="right") - 1
         counts = np.bincount(owners, minlength=n).astype(np.float64)
@@ -144,8 +145,9 @@ def _main_run(prose: np.ndarray, chars: np.ndarray, max_gap: int = 2) -> tuple[i
     return best[0], best[1]
 
 
-def _shift(values: np.ndarray, offset: int) -> np.ndarray:
-    out = np.full_like(values, np.nan)
+def shift(values: np.ndarray, offset: int) -> np.ndarray:
+    """``values`` moved by ``offset`` lines (value of line i+offset at i), NaN past the ends."""
+    out = np.full(len(values), np.nan)
     if offset > 0:
         out[:-offset] = values[offset:]
     else:
@@ -153,7 +155,7 @@ def _shift(values: np.ndarray, offset: int) -> np.ndarray:
     return out
 
 
-def _window_mean(values: np.ndarray, width: int) -> np.ndarray:
+def window_mean(values: np.ndarray, width: int) -> np.ndarray:
     """Mean over the ``width`` lines either side, the window clipped at the document's ends."""
     cumulative = np.concatenate(([0.0], np.cumsum(values)))
     index = np.arange(len(values))
@@ -186,7 +188,11 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     col["log_chars"][:] = np.log1p(stripped)
     col["indent"][:] = lengths - np.array([len(line.lstrip()) for line in text])
 
-    found = {name: matches(name, pattern, doc) for name, pattern in PATTERNS.items()}
+    lower = doc.lower()
+    if len(lower) != len(doc):  # a few letters (İ) lower-case to two characters
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in doc)
+    found = {name: matches(pattern, lower if name in _LOWERCASE_PATTERNS else doc)
+             for name, pattern in PATTERNS.items()}
     letters = found["letters"][1]
     safe_letters = np.maximum(letters, 1)
     safe_chars = np.maximum(stripped, 1)
@@ -194,7 +200,7 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     col["tokens"][:] = tokens
     col["mean_token_len"][:] = letters / np.maximum(tokens, 1)
 
-    script_chars = np.stack([matches(name, p, doc)[1] for name, p in SCRIPTS.items()], axis=1)
+    script_chars = np.stack([matches(p, doc)[1] for p in SCRIPTS.values()], axis=1)
     other = np.maximum(letters - script_chars.sum(axis=1), 0)
     all_scripts = np.column_stack([script_chars, other])
     shares = all_scripts / safe_letters[:, None]
@@ -246,7 +252,7 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
     for name in _NEIGHBOUR_SOURCES:
         for offset in _OFFSETS:
-            col[f"{name}@{offset:+d}"][:] = _shift(col[name], offset)
+            col[f"{name}@{offset:+d}"][:] = shift(col[name], offset)
     for name, width in _WINDOWS:
-        col[f"{name}~{width}"][:] = _window_mean(col[name], width)
+        col[f"{name}~{width}"][:] = window_mean(col[name], width)
     return X, rows

@@ -1,4 +1,9 @@
-"""The line classifier: a LightGBM model over document features, and its file format.
+"""The line classifier: two LightGBM stages over document features, and its file format.
+
+Stage one labels each line from its own features and its neighbours'.  Stage
+two adds what stage one believes about the lines around it (a window of
+content probabilities), the way a sequence model would smooth its decisions;
+it is trained on out-of-fold stage-one predictions so it learns from honest ones.
 
 A model file is gzip-compressed JSON holding LightGBM's own text model and the
 metadata that ties it to this code (feature names, labels, threshold).  Loading
@@ -21,13 +26,47 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from boilerstrip.atomic import write_atomic
 from boilerstrip.errors import ModelError
-from boilerstrip.features import FEATURE_NAMES, document_features
+from boilerstrip.features import FEATURE_NAMES, document_features, shift, window_mean
 from boilerstrip.labeled import LABELS
 
 FORMAT = "boilerstrip-model"
 FORMAT_VERSION = 1
 _LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 _BODY, _TITLE = _LABEL_ID["body"], _LABEL_ID["title"]
+_CONTEXT_OFFSETS = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
+_CONTEXT_WINDOWS = (2, 5, 10, 25)
+CONTEXT_NAMES: tuple[str, ...] = (
+    ("stage1", *(f"stage1@{o:+d}" for o in _CONTEXT_OFFSETS),
+     *(f"stage1~{w}" for w in _CONTEXT_WINDOWS), "stage1_doc_mean", "stage1_doc_max",
+     "stage1_mass_before"))
+MODEL_FEATURES = FEATURE_NAMES + CONTEXT_NAMES
+N_FOLDS = 3
+
+
+def context_features(content: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarray:
+    """Stage-one P(content) of each line, its neighbours, windows around it and its document."""
+    out = np.empty((len(content), len(CONTEXT_NAMES)))
+    start = 0
+    for size in doc_sizes:
+        p = content[start : start + size]
+        block = out[start : start + size]
+        block[:, 0] = p
+        for j, offset in enumerate(_CONTEXT_OFFSETS, start=1):
+            block[:, j] = shift(p, offset)
+        for j, width in enumerate(_CONTEXT_WINDOWS, start=1 + len(_CONTEXT_OFFSETS)):
+            block[:, j] = window_mean(p, width)
+        if size:
+            before = np.cumsum(p) - p
+            block[:, -3] = p.mean()
+            block[:, -2] = p.max()
+            block[:, -1] = before / max(p.sum(), 1e-9)
+        start += size
+    return out
+
+
+def token_weights(X: np.ndarray) -> np.ndarray:
+    """Weigh lines by log tokens: the kept-text metric counts tokens, not lines."""
+    return 1.0 + np.log1p(X[:, FEATURE_NAMES.index("tokens")])
 
 
 def documents_to_matrix(
@@ -54,7 +93,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     lines; blank lines get no label (None) and a probability row of NaN.
     """
 
-    def __init__(self, n_estimators: int = 500, learning_rate: float = 0.05, num_leaves: int = 63,
+    def __init__(self, n_estimators: int = 400, learning_rate: float = 0.05, num_leaves: int = 63,
                  min_child_samples: int = 40, colsample: float = 0.8, subsample: float = 0.8,
                  threshold: float = 0.5, random_state: int = 0, n_jobs: int = 2) -> None:
         self.n_estimators = n_estimators
@@ -76,28 +115,52 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             "deterministic": True, "num_threads": self.n_jobs, "verbose": -1,
         }
 
-    def fit_matrix(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None
-                   ) -> "LineClassifier":
-        """Fit on a feature matrix already built by ``documents_to_matrix``."""
-        missing = sorted(set(range(len(LABELS))) - set(np.unique(y).tolist()))
-        if len(missing) == len(LABELS) - 1 or len(y) == 0:
+    def _train(self, X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> lgb.Booster:
+        """One LightGBM fit.  A few hand-labeled pages get smaller leaves so they still teach."""
+        params = self._lgb_params()
+        params["min_data_in_leaf"] = min(self.min_child_samples, max(2, len(y) // 100))
+        data = lgb.Dataset(X, label=y, weight=token_weights(X), feature_name=list(names),
+                           free_raw_data=True, params={"min_data_in_bin": 1} if len(y) < 1000 else None)
+        return lgb.train(params, data, num_boost_round=self.n_estimators)
+
+    def fit_matrix(self, X: np.ndarray, y: np.ndarray, doc_sizes: Sequence[int],
+                   groups: Sequence[object] | None = None) -> "LineClassifier":
+        """Fit on a feature matrix built by ``documents_to_matrix``.
+
+        ``groups`` names each document's page: copies of one page (other
+        renderings) share a fold, so no out-of-fold prediction has seen its page.
+        """
+        if len(y) == 0 or len(np.unique(y)) < 2:
             raise ValueError("training data holds a single class: it needs body and boilerplate lines")
-        data = lgb.Dataset(X, label=y, weight=sample_weight, feature_name=list(FEATURE_NAMES),
-                           free_raw_data=True)
-        self.booster_ = lgb.train(self._lgb_params(), data, num_boost_round=self.n_estimators)
+        groups = list(range(len(doc_sizes))) if groups is None else list(groups)
+        fold_of_group = {g: i % N_FOLDS for i, g in enumerate(dict.fromkeys(groups))}
+        fold = np.repeat([fold_of_group[g] for g in groups], doc_sizes)
+        out_of_fold = np.zeros((len(y), len(LABELS)))
+        for k in range(N_FOLDS):
+            held = fold == k
+            if held.all() or not held.any() or len(np.unique(y[~held])) < 2:
+                out_of_fold[held] = 1.0 / len(LABELS)
+                continue
+            out_of_fold[held] = self._train(X[~held], y[~held], FEATURE_NAMES).predict(
+                X[held], num_threads=self.n_jobs)
+        self.booster_ = self._train(X, y, FEATURE_NAMES)
+        stacked = np.hstack([X, context_features(out_of_fold[:, _BODY] + out_of_fold[:, _TITLE], doc_sizes)])
+        self.context_booster_ = self._train(stacked, y, MODEL_FEATURES)
         self.classes_ = np.array(LABELS)
-        self.feature_names_in_ = np.array(FEATURE_NAMES)
+        self.feature_names_in_ = np.array(MODEL_FEATURES)
         return self
 
     def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str | None]]
             ) -> "LineClassifier":
-        X, y, _ = documents_to_matrix(documents, labels)
-        return self.fit_matrix(X, y)
+        X, y, rows = documents_to_matrix(documents, labels)
+        return self.fit_matrix(X, y, [len(r) for r in rows])
 
-    def predict_proba_matrix(self, X: np.ndarray) -> np.ndarray:
+    def predict_proba_matrix(self, X: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarray:
         if len(X) == 0:
             return np.zeros((0, len(LABELS)))
-        return self.booster_.predict(X, num_threads=self.n_jobs)
+        first = self.booster_.predict(X, num_threads=self.n_jobs)
+        context = context_features(first[:, _BODY] + first[:, _TITLE], doc_sizes)
+        return self.context_booster_.predict(np.hstack([X, context]), num_threads=self.n_jobs)
 
     def labels_from_proba(self, proba: np.ndarray, threshold: float | None = None) -> np.ndarray:
         """Content when P(body)+P(title) reaches the threshold; then body or title, whichever is likelier."""
@@ -111,7 +174,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         for lines in documents:
             X, rows = document_features(list(lines))
             proba = np.full((len(lines), len(LABELS)), np.nan)
-            proba[rows] = self.predict_proba_matrix(X)
+            proba[rows] = self.predict_proba_matrix(X, [len(rows)])
             out.append(proba)
         return out
 
@@ -135,20 +198,27 @@ def library_versions() -> dict[str, str]:
 
 def save_model(model: LineClassifier, path: Path, metadata: dict[str, Any]) -> None:
     """Write the model atomically; ``metadata`` (training data, metrics) travels inside it."""
-    booster_text = model.booster_.model_to_string()
+    boosters = [model.booster_.model_to_string(), model.context_booster_.model_to_string()]
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "feature_names": list(FEATURE_NAMES),
+        "feature_names": list(MODEL_FEATURES),
         "labels": list(LABELS),
         "params": model.get_params(),
         "versions": library_versions(),
         **metadata,
-        "booster_sha256": hashlib.sha256(booster_text.encode("utf-8")).hexdigest(),
-        "booster": booster_text,
+        "boosters_sha256": _digest(boosters),
+        "boosters": boosters,
     }
     payload = json.dumps(document, ensure_ascii=False).encode("utf-8")
     write_atomic(Path(path), gzip.compress(payload, mtime=0))
+
+
+def _digest(boosters: list[str]) -> str:
+    digest = hashlib.sha256()
+    for text in boosters:
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    return digest.hexdigest()
 
 
 def read_model_document(path: Path) -> dict[str, Any]:
@@ -167,12 +237,12 @@ def read_model_document(path: Path) -> dict[str, Any]:
     if version != FORMAT_VERSION:
         raise ModelError(f"{path}: model format version {version}, this boilerstrip reads "
                          f"version {FORMAT_VERSION}: retrain it with this version")
-    booster = document.get("booster")
-    if not isinstance(booster, str) or (
-        hashlib.sha256(booster.encode("utf-8")).hexdigest() != document.get("booster_sha256")
-    ):
+    boosters = document.get("boosters")
+    if (not isinstance(boosters, list) or len(boosters) != 2
+            or not all(isinstance(b, str) for b in boosters)
+            or _digest(boosters) != document.get("boosters_sha256")):
         raise ModelError(f"{path}: model is corrupt (checksum of the trees does not match)")
-    if document.get("feature_names") != list(FEATURE_NAMES):
+    if document.get("feature_names") != list(MODEL_FEATURES):
         raise ModelError(f"{path}: model was trained on other features than this boilerstrip "
                          "computes: retrain it with this version")
     if document.get("labels") != list(LABELS):
@@ -187,10 +257,12 @@ def load_model(path: Path) -> tuple[LineClassifier, dict[str, Any]]:
     params = {k: v for k, v in document.get("params", {}).items()
               if k in LineClassifier().get_params()}
     model = LineClassifier(**params)
+    first, context = document.pop("boosters")
     try:
-        model.booster_ = lgb.Booster(model_str=document.pop("booster"))
+        model.booster_ = lgb.Booster(model_str=first)
+        model.context_booster_ = lgb.Booster(model_str=context)
     except lgb.basic.LightGBMError as exc:
         raise ModelError(f"{path}: LightGBM cannot read the trees: {exc}") from None
     model.classes_ = np.array(LABELS)
-    model.feature_names_in_ = np.array(FEATURE_NAMES)
+    model.feature_names_in_ = np.array(MODEL_FEATURES)
     return model, document

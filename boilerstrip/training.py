@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from boilerstrip.atomic import write_atomic
+from boilerstrip.augment import augment_documents
 from boilerstrip.corpus import EVALUATION_ONLY, dataset_name, iter_documents
 from boilerstrip.errors import InputError, LabeledDataError
 from boilerstrip.labeled import LabeledDocument
@@ -34,19 +35,20 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def collect(sources: Sequence[Path], split: str | None, styles: Sequence[RenderStyle]
-            ) -> list[LabeledDocument]:
+def collect(sources: Sequence[Path], split: str | None, styles: Sequence[RenderStyle],
+            page_types: Collection[str] | None = None) -> list[LabeledDocument]:
     """Every document of the sources, once per render style for page datasets."""
     documents: list[LabeledDocument] = []
     for style in styles:
         pages_only = [s for s in sources if s.name.endswith((".jsonl", ".jsonl.gz"))]
         chosen = sources if style == styles[0] else pages_only
-        documents.extend(doc for doc, _ in iter_documents(chosen, split=split, style=style))
+        documents.extend(doc for doc, _ in iter_documents(chosen, split, style, page_types))
     return documents
 
 
 def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
-                 split: str | None, styles: Sequence[str]) -> dict[str, Any]:
+                 split: str | None, styles: Sequence[str],
+                 page_types: Collection[str] | None) -> dict[str, Any]:
     per_dataset: dict[str, dict[str, Any]] = defaultdict(lambda: {"documents": 0, "lines": 0})
     sites: dict[str, set] = defaultdict(set)
     labels: Counter = Counter()
@@ -62,31 +64,54 @@ def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
         "sources": [{"path": str(s), "sha256": file_digest(s)} if s.is_file() else {"path": str(s)}
                     for s in sources],
         "split": split or "all", "render_styles": list(styles),
+        "page_types": sorted(page_types) if page_types else "all",
         "datasets": dict(per_dataset), "labels": dict(labels),
     }
 
 
 def train(sources: Sequence[Path], output: Path, split: str | None = "train",
           styles: Sequence[RenderStyle] = ("scraper", "flat"), seed: int = 0,
-          n_estimators: int = 500, metrics: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Fit a model on ``sources`` and save it with a model card; returns the saved metadata."""
+          n_estimators: int = 400, augment: float = 0.3,
+          page_types: Collection[str] | None = None) -> dict[str, Any]:
+    """Fit a model on ``sources`` and save it with a model card; returns the saved metadata.
+
+    ``augment`` is the share of documents that get one inserted in-article boilerplate block.
+    """
     refuse_evaluation_only(sources)
-    documents = collect(sources, split, styles)
+    documents = augment_documents(collect(sources, split, styles, page_types), augment, seed)
     if not documents:
         raise LabeledDataError("no training documents found in " + ", ".join(map(str, sources)))
-    X, y, _ = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents])
+    X, y, rows = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents])
     if len(np.unique(y)) < 2:
         raise LabeledDataError("training data holds a single class: it needs body and boilerplate lines")
-    model = LineClassifier(n_estimators=n_estimators, random_state=seed).fit_matrix(X, y)
+    groups = [d.meta.get("id") or i for i, d in enumerate(documents)]
+    model = LineClassifier(n_estimators=n_estimators, random_state=seed).fit_matrix(
+        X, y, [len(r) for r in rows], groups)
     metadata = {
+        "metrics": held_out_metrics(model, sources, split, page_types),
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seed": seed,
+        "augment": augment,
         "threshold": model.threshold,
-        "training": data_summary(sources, documents, split, styles),
-        "metrics": metrics or {},
+        "training": data_summary(sources, documents, split, styles, page_types),
     }
     save_model(model, output, metadata)
     write_atomic(card_path(output), model_card(output, metadata).encode("utf-8"))
     return metadata
+
+
+def held_out_metrics(model: LineClassifier, sources: Sequence[Path], split: str | None,
+                     page_types: Collection[str] | None) -> dict[str, float]:
+    """Kept-text F1 on the test sites of the page datasets trained on their train sites."""
+    from boilerstrip.evaluate import evaluate_documents
+
+    pages = [s for s in sources if s.name.endswith((".jsonl", ".jsonl.gz"))]
+    if split != "train" or not pages:
+        return {}
+    report = evaluate_documents(model, iter_documents(pages, "test", "scraper", page_types),
+                                baselines=()).report()
+    return {f"{group} (test sites)": scores["kept_text"]["boilerstrip"]["f1"]
+            for group, scores in report.items()}
 
 
 def card_path(model_path: Path) -> Path:
@@ -114,6 +139,8 @@ Trained {metadata['trained_at']} with seed {metadata.get('seed', 0)}; threshold 
 Site split `{training['split']}` (a fixed hash of the site name puts a fifth of sites in `test`,
 never trained on); pages rendered in styles {', '.join(training['render_styles'])}.
 Labels come from aligning each line with the page's gold main text (`boilerstrip data build`).
+A share of {metadata.get('augment', 0)} of documents got one in-article boilerplate block (an
+embedded social post or a "read also" line) inserted between paragraphs (`boilerstrip/augment.py`).
 
 | dataset | documents | sites | labeled lines |
 |---|---|---|---|

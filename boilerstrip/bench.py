@@ -1,0 +1,76 @@
+"""`make bench`: prediction speed on one core, model load time, peak memory.
+
+Lines come from held-out pages of the shared datasets rendered as a scraper
+would; jusText classifies the same lines in the same run for comparison.
+Run as ``python -m boilerstrip.bench``; it is the only module that prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+from itertools import islice
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from boilerstrip import api  # noqa: E402
+from boilerstrip.corpus import read_pages  # noqa: E402
+from boilerstrip.evaluate import justext_lines  # noqa: E402
+from boilerstrip.render import render_html  # noqa: E402
+
+
+def page_lines(datasets: Path, per_dataset: int) -> list[tuple[list[str], str]]:
+    documents = []
+    for name in ("wceb2026", "daniel", "zh-news"):
+        for page in islice(read_pages(datasets / f"{name}.jsonl.gz", split="test"), per_dataset):
+            documents.append((render_html(page.html), page.lang))
+    return documents
+
+
+def time_model_load(path: Path, repeats: int = 5) -> float:
+    from boilerstrip.model import load_model as load_file
+
+    start = time.perf_counter()
+    for _ in range(repeats):
+        load_file(path)
+    return (time.perf_counter() - start) / repeats
+
+
+def run(datasets: Path, per_dataset: int) -> dict[str, float]:
+    documents = page_lines(datasets, per_dataset)
+    n_lines = sum(len(lines) for lines, _ in documents)
+    n_bytes = sum(len("\n".join(lines).encode("utf-8")) for lines, _ in documents)
+    model = api.load_model()
+    model.n_jobs = 1
+    results = {"documents": len(documents), "lines": n_lines, "megabytes": n_bytes / 1e6,
+               "model_load_s": time_model_load(api.default_model_path())}
+    for name, classify in (("boilerstrip", lambda lines, lang: api.classify(lines, model)),
+                           ("justext", justext_lines)):
+        start = time.perf_counter()
+        for lines, lang in documents:
+            classify(lines, lang)
+        seconds = time.perf_counter() - start
+        results[f"{name}_lines_per_s"] = n_lines / seconds
+        results[f"{name}_mb_per_s"] = n_bytes / 1e6 / seconds
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--datasets", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--pages", type=int, default=100, help="held-out pages per dataset")
+    args = parser.parse_args()
+    r = run(args.datasets, args.pages)
+    print(f"{r['documents']} held-out pages, {r['lines']} lines, {r['megabytes']:.1f} MB of text, one core")
+    print(f"{'system':<12}{'lines/s':>10}{'MB/s':>8}")
+    for name in ("boilerstrip", "justext"):
+        print(f"{name:<12}{r[name + '_lines_per_s']:>10.0f}{r[name + '_mb_per_s']:>8.2f}")
+    print(f"model load: {r['model_load_s'] * 1000:.0f} ms; peak RSS {r['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

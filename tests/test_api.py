@@ -1,0 +1,68 @@
+"""The library API on real text: the seeds, the bundled examples and arbitrary Unicode."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from hypothesis import given, settings, strategies as st
+
+import boilerstrip
+from boilerstrip.api import kept_lines
+from boilerstrip.lines import split_lines
+
+from conftest import EXAMPLES
+
+
+def _is_ordered_sublist(kept: list[str], lines: list[str]) -> bool:
+    position = iter(lines)
+    return all(any(line == candidate for candidate in position) for line in kept)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=40).map("\n".join))
+def test_kept_lines_are_always_input_lines_verbatim_in_order(text):
+    kept = kept_lines(boilerstrip.classify(text))
+    assert _is_ordered_sublist([k.text for k in kept], split_lines(text)[0])
+    assert boilerstrip.strip(text) == "".join(k.text + k.ending for k in kept)
+
+
+def test_strip_returns_the_article_of_the_english_example():
+    text = (EXAMPLES / "news_en.txt").read_text(encoding="utf-8")
+    kept = boilerstrip.strip(text)
+    for paragraph in ("Volunteers counting seabirds", "The count, carried out", "Trust ecologist",
+                      "Not every species", "The island, a forty-minute"):
+        assert paragraph in kept
+    for junk in ("09:40City council", "11.2°C/17.8°C", "We use cookies", "Follow us on Facebook",
+                 "Comments (0)", "All rights reserved", "Home | World"):
+        assert junk not in kept
+    assert _is_ordered_sublist([k.text for k in kept_lines(boilerstrip.classify(text))],
+                               split_lines(text)[0])
+
+
+def test_keep_title_adds_the_headline():
+    text = (EXAMPLES / "news_en.txt").read_text(encoding="utf-8")
+    with_title = boilerstrip.strip(text, keep_title=True)
+    assert "Volunteers count record number of seabirds on Marrow Island\n" in with_title
+
+
+def test_classify_gives_every_line_a_label_and_a_probability():
+    text = (EXAMPLES / "news_ar.txt").read_text(encoding="utf-8")
+    labeled = boilerstrip.classify(text)
+    assert [l.text for l in labeled] == split_lines(text)[0]
+    assert {l.label for l in labeled if l.text.strip()} <= {"body", "title", "boilerplate"}
+    assert all(0 <= l.probability <= 1 for l in labeled if l.label)
+    body = [l.text for l in labeled if l.label == "body"]
+    assert any(t.startswith("بدأ مزارعون") for t in body)
+    assert not any("تابعنا" in t or "°C" in t for t in body)
+
+
+def test_threshold_trades_recall_for_precision():
+    text = (EXAMPLES / "news_en.txt").read_text(encoding="utf-8")
+    assert len(boilerstrip.strip(text, threshold=0.05)) >= len(boilerstrip.strip(text))
+    assert len(boilerstrip.strip(text, threshold=0.999)) <= len(boilerstrip.strip(text))
+
+
+def test_the_default_model_is_shared_and_thread_safe():
+    assert boilerstrip.load_model() is boilerstrip.load_model()
+    texts = [(EXAMPLES / name).read_text(encoding="utf-8") for name in ("news_en.txt", "news_ar.txt")] * 8
+    expected = [boilerstrip.strip(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(boilerstrip.strip, texts)) == expected

@@ -1,0 +1,74 @@
+"""The model file: round trip, and refusal of anything that is not a matching model."""
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+from boilerstrip.api import default_model_path
+from boilerstrip.corpus import iter_documents
+from boilerstrip.errors import ModelError
+from boilerstrip.model import LineClassifier, load_model, save_model
+
+from conftest import LABELED
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    docs = [doc for doc, _ in iter_documents([LABELED])]
+    model = LineClassifier(n_estimators=30, learning_rate=0.3, min_child_samples=2, n_jobs=1)
+    return model.fit([d.lines for d in docs], [d.labels for d in docs]), docs
+
+
+def test_saved_model_predicts_exactly_like_the_fitted_one(small_model, tmp_path):
+    model, docs = small_model
+    save_model(model, tmp_path / "m.json.gz", {"threshold": 0.5})
+    loaded, meta = load_model(tmp_path / "m.json.gz")
+    lines = [d.lines for d in docs]
+    for before, after in zip(model.predict_proba(lines), loaded.predict_proba(lines)):
+        np.testing.assert_array_equal(before, after)
+    assert meta["labels"] == ["boilerplate", "body", "title"]
+    assert "lightgbm" in meta["versions"]
+
+
+def test_fit_learns_the_hand_labels(small_model):
+    model, docs = small_model
+    predicted = model.predict([d.lines for d in docs])
+    agree = [p == g for doc, pred in zip(docs, predicted) for p, g in zip(pred, doc.labels) if g]
+    assert np.mean(agree) > 0.8
+
+
+def test_single_class_training_data_is_refused():
+    with pytest.raises(ValueError, match="single class"):
+        LineClassifier(n_estimators=2).fit([["a line", "another"]], [["body", "body"]])
+
+
+def _rewrite(path, change):
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    change(document)
+    path.write_bytes(gzip.compress(json.dumps(document).encode()))
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]), "truncated, corrupt"),
+    (lambda p: p.write_bytes(b"\x80\x04\x95 a pickle"), "not a boilerstrip model"),
+    (lambda p: p.write_text('{"hello": 1}'), "no 'boilerstrip-model' header"),
+    (lambda p: _rewrite(p, lambda d: d.update(format_version=99)), "format version 99"),
+    (lambda p: _rewrite(p, lambda d: d["boosters"].__setitem__(0, d["boosters"][0].replace("leaf_value=", "leaf_value=1"))),
+     "checksum"),
+    (lambda p: _rewrite(p, lambda d: d["feature_names"].pop()), "other features"),
+    (lambda p: _rewrite(p, lambda d: d.update(labels=["a", "b"])), "expects"),
+])
+def test_damaged_or_foreign_models_are_refused(small_model, tmp_path, damage, message):
+    path = tmp_path / "m.json.gz"
+    save_model(small_model[0], path, {"threshold": 0.5})
+    damage(path)
+    with pytest.raises(ModelError, match=message):
+        load_model(path)
+
+
+def test_the_shipped_model_loads_and_has_a_card():
+    model, meta = load_model(default_model_path())
+    assert "aeb" not in json.dumps(meta["training"]["datasets"])
+    assert default_model_path().with_name("default.md").read_text().startswith("# Model card")
