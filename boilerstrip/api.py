@@ -54,8 +54,14 @@ def classify(text: str | list[str], model: LineClassifier | str | Path | None = 
 
     ``threshold`` overrides the model's cut on P(content); higher keeps less.
     """
+    return classify_lines(*_as_lines(text), model=model, threshold=threshold)
+
+
+def classify_lines(lines: list[str], endings: list[str],
+                   model: LineClassifier | str | Path | None = None,
+                   threshold: float | None = None) -> list[LineLabel]:
+    """``classify`` for lines already split, each with its own line ending."""
     classifier = model if isinstance(model, LineClassifier) else load_model(model)
-    lines, endings = _as_lines(text)
     proba = classifier.predict_proba([lines])[0]
     rows = np.flatnonzero(~np.isnan(proba[:, 0]))
     labels: list[str | None] = [None] * len(lines)

@@ -59,10 +59,44 @@ def run(datasets: Path, per_dataset: int) -> dict[str, float]:
     return results
 
 
+def huge_inputs(documents: list[tuple[list[str], str]], gigabytes: float) -> list[dict[str, float]]:
+    """Run the CLI on a file of ``gigabytes`` GB and on one 50 MB line, each in a child process:
+    seconds, output size and the child's peak RSS (streaming keeps it bounded)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    page = ("\n".join(line for lines, _ in documents for line in lines) + "\n").encode("utf-8")
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        big = Path(folder) / "big.txt"
+        with open(big, "wb") as handle:
+            for _ in range(max(1, int(gigabytes * 1e9 // len(page)))):
+                handle.write(page)
+        line = Path(folder) / "one-line.txt"
+        words = page.replace(b"\n", b" ")
+        one_line = (words * (50_000_000 // len(words) + 1))[:50_000_000]
+        line.write_bytes(one_line.decode("utf-8", errors="ignore").encode("utf-8"))  # whole characters
+        for path in (big, line):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "boilerstrip.cli", "predict", str(path),
+                                   "-o", str(path) + ".out"], capture_output=True)
+            seconds = time.perf_counter() - start
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            results.append({"input_mb": path.stat().st_size / 1e6, "seconds": seconds,
+                            "exit": done.returncode, "peak_rss_mb": max(peak, before) / 1024,
+                            "output_mb": Path(str(path) + ".out").stat().st_size / 1e6
+                            if done.returncode == 0 else 0.0})
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--datasets", type=Path, default=Path("../shared/datasets"))
     parser.add_argument("--pages", type=int, default=100, help="held-out pages per dataset")
+    parser.add_argument("--huge-gb", type=float, default=0.1,
+                        help="size of the streamed huge-file test (0 skips it)")
     args = parser.parse_args()
     r = run(args.datasets, args.pages)
     print(f"{r['documents']} held-out pages, {r['lines']} lines, {r['megabytes']:.1f} MB of text, one core")
@@ -70,6 +104,11 @@ def main() -> None:
     for name in ("boilerstrip", "justext"):
         print(f"{name:<12}{r[name + '_lines_per_s']:>10.0f}{r[name + '_mb_per_s']:>8.2f}")
     print(f"model load: {r['model_load_s'] * 1000:.0f} ms; peak RSS {r['peak_rss_mb']:.0f} MB")
+    if args.huge_gb:
+        for h in huge_inputs(page_lines(args.datasets, 20), args.huge_gb):
+            print(f"huge input {h['input_mb']:.0f} MB: exit {h['exit']}, {h['seconds']:.0f} s, "
+                  f"{h['input_mb'] / h['seconds']:.2f} MB/s, output {h['output_mb']:.0f} MB, "
+                  f"peak RSS of the CLI {h['peak_rss_mb']:.0f} MB")
 
 
 if __name__ == "__main__":

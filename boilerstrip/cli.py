@@ -12,16 +12,17 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import BinaryIO, Optional
 
 import typer
 
 from boilerstrip import api
-from boilerstrip.atomic import write_atomic
+from boilerstrip.atomic import atomic_output, write_atomic
 from boilerstrip.corpus import EVALUATION_ONLY, Audit, audit_page, dataset_name, label_page, read_pages
-from boilerstrip.errors import BoilerstripError
+from boilerstrip.errors import BoilerstripError, InputError
 from boilerstrip.labeled import SUFFIX, LabeledDocument, format_document
-from boilerstrip.reading import read_text
+from boilerstrip.lines import iter_line_batches
+from boilerstrip.reading import iter_text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Keep the article, drop the boilerplate, line by line.")
@@ -51,20 +52,49 @@ def _styles(render: Render) -> tuple[str, ...]:
 
 
 def _format(name: str, labeled: list[api.LineLabel], fmt: OutputFormat, keep_title: bool,
-            several: bool) -> str:
+            several: bool, first_line: int) -> str:
+    """One batch of a file's output; the file's header goes with its first batch."""
+    first = first_line == 1
     if fmt is OutputFormat.text:
         kept = "".join(l.text + l.ending for l in api.kept_lines(labeled, keep_title))
         if kept and not kept.endswith(("\n", "\r")):
             kept += "\n"
-        return f"==> {name} <==\n{kept}" if several else kept
+        return f"==> {name} <==\n{kept}" if several and first else kept
     if fmt is OutputFormat.labels:
-        doc = LabeledDocument([l.text for l in labeled], [l.label for l in labeled], {"source": name})
-        return format_document(doc)
+        text = format_document(LabeledDocument([l.text for l in labeled], [l.label for l in labeled],
+                                               {"source": name}))
+        return text if first else text.split("\n", 2)[2]
     return "".join(
         json.dumps({"file": name, "line": i, "label": l.label,
                     "probability": None if l.probability is None else round(l.probability, 4),
                     "text": l.text}, ensure_ascii=False) + "\n"
-        for i, l in enumerate(labeled, start=1))
+        for i, l in enumerate(labeled, start=first_line))
+
+
+def _predict_files(files: list[str], sink: BinaryIO, classifier, fmt: OutputFormat,
+                   threshold: float | None, keep_title: bool, encoding: str | None) -> tuple[int, bool]:
+    """Stream each file through the model into ``sink``; returns the exit status and
+    whether anything was written.  A file that fails is reported and skipped; when the
+    sink is a file, what that file had already written is taken back."""
+    status, wrote = 0, False
+    for name in files:
+        line_number = 1
+        start = sink.tell() if sink.seekable() else None
+        try:
+            for lines, endings in iter_line_batches(iter_text(name, encoding)):
+                labeled = api.classify_lines(lines, endings, classifier, threshold)
+                chunk = _format(name, labeled, fmt, keep_title, len(files) > 1, line_number)
+                sink.write(chunk.encode("utf-8"))
+                sink.flush()
+                line_number += len(lines)
+        except BoilerstripError as error:
+            status = max(status, _fail(error))
+            if start is not None:
+                sink.seek(start)
+                sink.truncate()
+            continue
+        wrote = True
+    return status, wrote
 
 
 @app.command()
@@ -87,21 +117,17 @@ def predict(
         classifier = api.load_model(model)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error))
-    status, chunks = 0, []
-    for name in files:
-        try:
-            labeled = api.classify(read_text(name, encoding), classifier, threshold)
-        except BoilerstripError as error:
-            status = max(status, _fail(error))
-            continue
-        chunk = _format(name, labeled, fmt, keep_title, several=len(files) > 1)
-        if output is None:
-            sys.stdout.write(chunk)
-            sys.stdout.flush()
-        else:
-            chunks.append(chunk)
-    if output is not None and chunks:
-        write_atomic(output, "".join(chunks).encode("utf-8"))
+    if output is None:
+        status, _ = _predict_files(files, sys.stdout.buffer, classifier, fmt, threshold, keep_title,
+                                   encoding)
+        raise typer.Exit(status)
+    try:
+        with atomic_output(output) as sink:
+            status, wrote = _predict_files(files, sink, classifier, fmt, threshold, keep_title, encoding)
+            if not wrote:
+                raise typer.Exit(status)  # leaves no empty or partial output file behind
+    except OSError as exc:
+        raise typer.Exit(_fail(InputError(f"{output}: cannot write: {exc.strerror}")))
     raise typer.Exit(status)
 
 
@@ -217,3 +243,7 @@ def data_build(
         for score, page_id in sorted(ranked)[:worst]:
             typer.echo(f"  worst: {score:.2f} {page_id}")
     raise typer.Exit(status)
+
+
+if __name__ == "__main__":
+    app()

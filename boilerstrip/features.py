@@ -45,10 +45,13 @@ _BOILER_WORDS = (
     "komentarze udostępnij reklama zaloguj σχόλια διαφήμιση 版权 评论 分享 登录 注册 广告 首页 责任编辑"
 ).split()
 _BOILER_PHRASES = (
-    "follow us|sign in|sign up|log in|all rights reserved|read more|related articles|most read|"
-    "terms of use|terms of service|contact us|about us|click here|see also|more from|"
-    "اقرأ أيضا|الأكثر قراءة|ذات الصلة|جميع الحقوق|читайте также|все права защищены|czytaj także|"
-    "διαβάστε επίσης|相关阅读|相关新闻"
+    "follow us|sign in|sign up|log in|all rights reserved|read more|read also|related articles|"
+    "related|more on this story|recommended|more news|show more|see also|more from|most read|"
+    "terms of use|terms of service|contact us|about us|click here|"
+    "اقرأ أيضا|اقرأ المزيد|شاهد أيضا|الأكثر قراءة|ذات الصلة|ذات صلة|المزيد من|جميع الحقوق|شارك|"
+    "читайте также|смотрите также|похожие новости|по теме|все права защищены|"
+    "czytaj także|zobacz też|powiązane|διαβάστε επίσης|σχετικά άρθρα|"
+    "相关阅读|相关新闻|相关文章|延伸阅读|lire aussi|lesen sie auch|leer también"
 )
 
 PATTERNS = {
@@ -84,27 +87,29 @@ PATTERNS = {
     "boiler_words": regex.compile(
         r"(?<!\p{L})(?:" + "|".join(_BOILER_WORDS) + "|" + _BOILER_PHRASES + r")(?!\p{L})", _M),
     "copyright": regex.compile(r"[©®™]|\([cC]\)", _M),
+    "symbols": regex.compile(r"\p{So}+", _M),
+    "date_end": regex.compile(
+        r"(?:(?<!\d)(?:19|20)\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[:：]\d{2})[\s.)\]]*$", _M),
 }
 # Word lists match the lower-cased document: far faster than case-insensitive matching.
 _LOWERCASE_PATTERNS = frozenset({"months", "boiler_words"})
 
 _BASE = [
-    "chars", "log_chars", "tokens", "mean_token_len",
-    *(f"script_{name}" for name in SCRIPTS), "script_other", "n_scripts", "off_script",
+    "chars", "log_chars", "tokens", "mean_token_len", "n_scripts", "off_script",
     "letter_share", "digit_share", "eastern_digit_share", "upper_share", "punct_share",
     "capitalised_share", "terminal_end", "sentence_marks", "commas",
     "bullet_start", "heading_start", "indent", "pipes",
     "times", "time_start", "dates", "years", "months",
     "urls", "handles", "pictwitter", "emails", "md_links", "link_share",
     "temperature", "price", "paren_count", "separators", "boiler_words", "copyright",
-    "repeats", "first_occurrence", "prose",
+    "symbol_share", "date_end", "repeats", "first_occurrence", "prose",
     "rel_position", "from_start", "from_end", "chars_before_share",
     "blank_before", "blank_after", "chars_vs_max", "chars_vs_median",
     "in_main_run", "main_run_distance", "doc_lines", "doc_log_chars",
 ]
 _NEIGHBOUR_SOURCES = [
     "log_chars", "tokens", "terminal_end", "link_share", "times", "bullet_start", "upper_share",
-    "digit_share", "prose", "capitalised_share", "boiler_words", "off_script", "dates",
+    "digit_share", "prose", "capitalised_share", "boiler_words", "off_script", "dates", "date_end",
 ]
 _OFFSETS = (-3, -2, -1, 1, 2, 3)
 _WINDOWS = (("prose", 5), ("log_chars", 5), ("link_share", 5), ("bullet_start", 5))
@@ -203,9 +208,9 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     script_chars = np.stack([matches(p, doc)[1] for p in SCRIPTS.values()], axis=1)
     other = np.maximum(letters - script_chars.sum(axis=1), 0)
     all_scripts = np.column_stack([script_chars, other])
+    # Which script a line uses says nothing the model may generalise from (users bring
+    # scripts it never saw); how the line's script differs from its document's does.
     shares = all_scripts / safe_letters[:, None]
-    for j, name in enumerate(list(SCRIPTS) + ["other"]):
-        col[f"script_{name}"][:] = shares[:, j]
     col["n_scripts"][:] = (shares > 0.1).sum(axis=1)
     dominant = int(np.argmax(all_scripts.sum(axis=0)))
     col["off_script"][:] = np.where(letters > 0, 1 - shares[:, dominant], 0)
@@ -219,9 +224,10 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     for name in ("terminal_end", "sentence_marks", "commas", "bullet_start", "heading_start",
                  "times", "time_start", "dates", "years", "months", "urls", "handles",
                  "pictwitter", "emails", "md_links", "temperature", "price", "paren_count",
-                 "separators", "boiler_words", "copyright"):
+                 "separators", "boiler_words", "copyright", "date_end"):
         col[name][:] = found[name][0]
     col["pipes"][:] = found["pipe"][0]
+    col["symbol_share"][:] = found["symbols"][1] / safe_chars
     link_chars = found["urls"][1] + found["handles"][1] + found["emails"][1] + found["md_links"][1]
     col["link_share"][:] = np.minimum(link_chars / safe_chars, 1)
 

@@ -7,7 +7,9 @@ then detection by charset-normalizer.  Binary data is refused, not decoded.
 from __future__ import annotations
 
 import codecs
+import itertools
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -44,42 +46,105 @@ def _binary_kind(head: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, source: str, encoding: str | None = None) -> str:
-    """Decode ``data`` read from ``source`` (named in errors); a BOM is not part of the text."""
-    if not data:
+CHUNK_BYTES = 1 << 23  # read and decode 8 MiB at a time: memory stays bounded for any file
+_WIDE = ("utf-16", "utf-32", "utf_16", "utf_32")  # NUL bytes are normal in these
+
+
+def _choose_encoding(head: bytes, source: str, encoding: str | None, complete: bool
+                     ) -> tuple[str, int]:
+    """The codec for a stream that starts with ``head``, and how many BOM bytes to skip."""
+    if not head:
         raise InputError(f"{source}: file is empty")
     if encoding:
         try:
-            codecs.lookup(encoding)
+            return codecs.lookup(encoding).name, 0
         except LookupError:
             raise InputError(f"{source}: unknown encoding {encoding!r}") from None
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{source}: not valid {encoding} ({exc.reason} at byte {exc.start})") from None
-        return text.removeprefix("\ufeff")
     for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(name)
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{source}: {name} byte-order mark but invalid {name} "
-                                 f"({exc.reason} at byte {exc.start + len(bom)})") from None
-    kind = _binary_kind(data[:_SNIFF])
+        if head.startswith(bom):
+            return name, len(bom)
+    kind = _binary_kind(head[:_SNIFF])
     if kind:
         raise InputError(f"{source}: {kind}, not text")
     try:
-        return data.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        return "utf-8", 0
     except UnicodeDecodeError:
         pass
-    encoding = detect_encoding(data[: 4 * _SNIFF])
-    if encoding is None:
+    detected = detect_encoding(head[: 4 * _SNIFF])
+    if detected is None:
         raise InputError(f"{source}: cannot tell the text encoding; name it with --encoding")
+    return detected, 0
+
+
+def iter_decoded(blocks: Iterator[bytes], source: str, encoding: str | None = None) -> Iterator[str]:
+    """Decode a stream of byte blocks; the first block decides the encoding.
+
+    Errors name ``source`` and the byte offset; a BOM is not part of the text.
+    """
+    head = next(blocks, b"")
+    following = next(blocks, None)
+    codec, skip = _choose_encoding(head, source, encoding, complete=following is None)
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset = 0
+    first = True
+    pending = [head[skip:]] + ([following] if following is not None else [])
+    for block in itertools.chain(pending, blocks):
+        if offset and not codec.startswith(_WIDE) and b"\x00" in block:
+            raise InputError(f"{source}: binary data (NUL bytes) after byte {offset}, not text")
+        try:
+            text = decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source}: not valid {codec} ({exc.reason} at byte "
+                             f"{offset + skip + exc.start}); name the encoding with --encoding") from None
+        offset += len(block)
+        if first and text:
+            text = text.removeprefix("\ufeff")  # a forced codec may leave the BOM in
+            first = False
+        if text:
+            yield text
     try:
-        return data.decode(encoding)
+        tail = decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: looks like {encoding} but is not valid in it "
-                         f"({exc.reason} at byte {exc.start}); name the encoding with --encoding") from None
+        raise InputError(f"{source}: not valid {codec} (truncated at the end: {exc.reason})") from None
+    if tail:
+        yield tail
+
+
+def decode(data: bytes, source: str, encoding: str | None = None) -> str:
+    """Decode ``data`` read from ``source`` (named in errors)."""
+    return "".join(iter_decoded(iter([data]), source, encoding))
+
+
+def _file_blocks(path: str | Path) -> Iterator[bytes]:
+    if str(path) == "-":
+        yield from iter(lambda: sys.stdin.buffer.read(CHUNK_BYTES), b"")
+        return
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            yield from iter(lambda: handle.read(CHUNK_BYTES), b"")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def source_name(path: str | Path) -> str:
+    return "<stdin>" if str(path) == "-" else str(path)
+
+
+def iter_text(path: str | Path, encoding: str | None = None) -> Iterator[str]:
+    """The decoded text of a file ('-' for standard input), a block at a time."""
+    return iter_decoded(_file_blocks(path), source_name(path), encoding)
+
+
+def read_text(path: str | Path, encoding: str | None = None) -> str:
+    return "".join(iter_text(path, encoding))
 
 
 def detect_encoding(sample: bytes) -> str | None:
@@ -103,24 +168,3 @@ def detect_encoding(sample: bytes) -> str | None:
         if match.coherence >= most_coherent - 0.05:
             plausible.update(match.could_be_from_charset)
     return next((name for name in WEB_ENCODINGS if name in plausible), clean[0].encoding)
-
-
-def read_bytes(path: str | Path) -> bytes:
-    """Read a file, or standard input for '-', turning OS errors into InputError."""
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
-    path = Path(path)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-
-
-def read_text(path: str | Path, encoding: str | None = None) -> str:
-    return decode(read_bytes(path), "<stdin>" if str(path) == "-" else str(path), encoding)

@@ -37,10 +37,14 @@ def test_strip_returns_the_article_of_the_english_example():
                                split_lines(text)[0])
 
 
-def test_keep_title_adds_the_headline():
-    text = (EXAMPLES / "news_en.txt").read_text(encoding="utf-8")
-    with_title = boilerstrip.strip(text, keep_title=True)
-    assert "Volunteers count record number of seabirds on Marrow Island\n" in with_title
+def test_keep_title_adds_exactly_the_title_lines(seeds):
+    text = next(seeds.glob("004_*.txt")).read_text(encoding="utf-8")
+    titles = [l.text for l in boilerstrip.classify(text) if l.label == "title"]
+    assert titles == ["روسيا تضغط على هجوم في كورسك وسط محادثات وقف إطلاق النار معنا"]
+    without, with_title = boilerstrip.strip(text), boilerstrip.strip(text, keep_title=True)
+    assert titles[0] not in without
+    assert with_title.startswith(titles[0] + "\n")
+    assert with_title.endswith(without)
 
 
 def test_classify_gives_every_line_a_label_and_a_probability():

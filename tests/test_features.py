@@ -1,0 +1,45 @@
+"""Features on real lines: each signal fires where it should, one row per non-blank line."""
+
+import numpy as np
+
+from boilerstrip.augment import RELATED_PHRASES
+from boilerstrip.features import FEATURE_NAMES, document_features
+from boilerstrip.lines import split_lines
+
+from conftest import EXAMPLES
+
+
+def _column(X, name):
+    return X[:, FEATURE_NAMES.index(name)]
+
+
+def test_one_row_per_non_blank_line_and_no_nan_in_base_features():
+    lines, _ = split_lines((EXAMPLES / "news_en.txt").read_text(encoding="utf-8") + "\n\n  \nend")
+    X, rows = document_features(lines)
+    assert X.shape == (len(rows), len(FEATURE_NAMES))
+    assert [lines[r] for r in rows] == [l for l in lines if l.strip()]
+    assert not np.isnan(X[:, : FEATURE_NAMES.index("prose") + 1]).any()
+
+
+def test_signals_fire_on_the_lines_that_carry_them():
+    lines = ["- 12:50Venezuelan mothers identify their sons", "14.1°C/19.6°C",
+             "– إيفان العظيم 🙋 (profpreobrajen) 12 مارس 2025", "Follow us on Facebook",
+             "A full sentence of article prose that ends the way prose does, with a period."]
+    X, _ = document_features(lines)
+    assert list(_column(X, "time_start")) == [1, 0, 0, 0, 0]
+    assert list(_column(X, "temperature") > 0) == [False, True, False, False, False]
+    assert list(_column(X, "date_end")) == [0, 0, 1, 0, 0]
+    assert list(_column(X, "months")) == [0, 0, 1, 0, 0]
+    assert list(_column(X, "boiler_words") > 0) == [False, False, False, True, False]
+    assert list(_column(X, "prose")) == [0, 0, 0, 0, 1]
+
+
+def test_every_augmentation_phrase_is_in_the_boilerplate_vocabulary():
+    X, _ = document_features(list(RELATED_PHRASES))
+    assert (_column(X, "boiler_words") > 0).all()
+
+
+def test_a_line_in_another_script_stands_out():
+    lines = ["Статья о погоде в городе и о том, что будет завтра."] * 3 + ["An English line here."]
+    X, _ = document_features(lines)
+    assert list(_column(X, "off_script")) == [0, 0, 0, 1]
