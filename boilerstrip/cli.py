@@ -116,7 +116,7 @@ def predict(
     try:
         classifier = api.load_model(model)
     except BoilerstripError as error:
-        raise typer.Exit(_fail(error))
+        raise typer.Exit(_fail(error)) from None
     if output is None:
         status, _ = _predict_files(files, sys.stdout.buffer, classifier, fmt, threshold, keep_title,
                                    encoding)
@@ -127,7 +127,7 @@ def predict(
             if not wrote:
                 raise typer.Exit(status)  # leaves no empty or partial output file behind
     except OSError as exc:
-        raise typer.Exit(_fail(InputError(f"{output}: cannot write: {exc.strerror}")))
+        raise typer.Exit(_fail(InputError(f"{output}: cannot write: {exc.strerror}"))) from None
     raise typer.Exit(status)
 
 
@@ -152,7 +152,7 @@ def train(
         meta = train_model(data, output, None if split == "all" else split, _styles(render),
                            seed=seed, n_estimators=trees, augment=augment, page_types=page_type)
     except BoilerstripError as error:
-        raise typer.Exit(_fail(error))
+        raise typer.Exit(_fail(error)) from None
     counts = meta["training"]["labels"]
     typer.echo(f"wrote {output} and {card_path(output)}: "
                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + " training lines")
@@ -202,7 +202,7 @@ def evaluate(
                 evaluate_documents(classifier, docs, threshold, tuple(BASELINES) if baselines else (),
                                    total, f" [{style}]" if len(styles) > 1 else "")
     except BoilerstripError as error:
-        raise typer.Exit(_fail(error))
+        raise typer.Exit(_fail(error)) from None
     report = total.report()
     _print_report(report, ["boilerstrip"] + (list(BASELINES) if baselines else []))
     if json_out:

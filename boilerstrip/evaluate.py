@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from boilerstrip.labeled import LABELS
+from boilerstrip.model import documents_to_matrix
 
 _AEB_TOKEN = re.compile(r"\w+")
 _C4_TERMINAL = re.compile(r"[.!?…。！？؟۔।][\"'”’»)\]]*\s*$")
@@ -137,8 +138,6 @@ def evaluate_documents(model, documents, threshold: float | None = None,
     Scores add into ``evaluation`` when given, under group names ending in ``suffix``.
     Without a gold text (labeled-lines files), the reference is the document's body lines.
     """
-    from boilerstrip.model import documents_to_matrix
-
     evaluation = Evaluation() if evaluation is None else evaluation
     for doc, gold in documents:
         X, _, (rows,) = documents_to_matrix([doc.lines])

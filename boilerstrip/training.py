@@ -15,6 +15,7 @@ from boilerstrip.atomic import write_atomic
 from boilerstrip.augment import augment_documents
 from boilerstrip.corpus import EVALUATION_ONLY, dataset_name, iter_documents
 from boilerstrip.errors import InputError, LabeledDataError
+from boilerstrip.evaluate import evaluate_documents
 from boilerstrip.labeled import LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, library_versions, save_model
 from boilerstrip.render import RenderStyle
@@ -103,8 +104,6 @@ def train(sources: Sequence[Path], output: Path, split: str | None = "train",
 def held_out_metrics(model: LineClassifier, sources: Sequence[Path], split: str | None,
                      page_types: Collection[str] | None) -> dict[str, float]:
     """Kept-text F1 on the test sites of the page datasets trained on their train sites."""
-    from boilerstrip.evaluate import evaluate_documents
-
     pages = [s for s in sources if s.name.endswith((".jsonl", ".jsonl.gz"))]
     if split != "train" or not pages:
         return {}

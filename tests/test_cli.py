@@ -3,7 +3,6 @@
 import json
 import re
 
-import pytest
 from typer.testing import CliRunner
 
 from boilerstrip.cli import app
