@@ -6,7 +6,7 @@ SHARED ?= ../shared/datasets
 EXAMPLE := data/examples/news_en.txt
 TRAIN_SETS := $(SHARED)/wceb2026.jsonl.gz $(SHARED)/daniel.jsonl.gz $(SHARED)/msv-big9.jsonl.gz $(SHARED)/zh-news.jsonl.gz
 
-.PHONY: run test install bench model eval
+.PHONY: run test install bench model eval fuzz
 
 $(BIN)/boilerstrip: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,6 @@ eval: install  ## accuracy on aeb and on held-out sites, beside the baselines
 
 bench: install  ## prediction speed and model load time on one core
 	$(BIN)/python -m boilerstrip.bench
+
+fuzz: install  ## 10 minutes of generated, broken markup through the HTML path
+	$(BIN)/python -m boilerstrip.fuzz --seconds 600

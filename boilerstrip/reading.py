@@ -94,9 +94,10 @@ def iter_decoded(blocks: Iterator[bytes], source: str, encoding: str | None = No
             raise InputError(f"{source}: binary data (NUL bytes) after byte {offset}, not text")
         try:
             text = decoder.decode(block)
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{source}: not valid {codec} ({exc.reason} at byte "
-                             f"{offset + skip + exc.start}); name the encoding with --encoding") from None
+        except UnicodeError as exc:  # UTF-16 without a BOM raises a bare UnicodeError
+            where = f" at byte {offset + skip + exc.start}" if hasattr(exc, "start") else ""
+            raise InputError(f"{source}: not valid {codec} ({getattr(exc, 'reason', exc)}{where}); "
+                             "name the encoding with --encoding") from None
         offset += len(block)
         if first and text:
             text = text.removeprefix("\ufeff")  # a forced codec may leave the BOM in
@@ -105,8 +106,9 @@ def iter_decoded(blocks: Iterator[bytes], source: str, encoding: str | None = No
             yield text
     try:
         tail = decoder.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not valid {codec} (truncated at the end: {exc.reason})") from None
+    except UnicodeError as exc:
+        raise InputError(f"{source}: not valid {codec} (truncated at the end: "
+                         f"{getattr(exc, 'reason', exc)})") from None
     if tail:
         yield tail
 

@@ -1,4 +1,5 @@
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from boilerstrip.errors import InputError
 from boilerstrip.reading import decode, read_text
@@ -45,3 +46,14 @@ def test_missing_file_and_directory(tmp_path):
         read_text(tmp_path / "absent.txt")
     with pytest.raises(InputError, match="is a directory"):
         read_text(tmp_path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000), st.sampled_from([None, "utf-8", "windows-1256", "utf-16"]))
+def test_any_bytes_decode_or_raise_input_error(data, encoding):
+    try:
+        text = decode(data, "fuzz.bin", encoding)
+    except InputError as error:
+        assert str(error).startswith("fuzz.bin: ")
+    else:
+        assert isinstance(text, str) and text
