@@ -18,7 +18,7 @@ import typer
 
 from boilerstrip import api
 from boilerstrip.atomic import atomic_output, write_atomic
-from boilerstrip.corpus import EVALUATION_ONLY, Audit, audit_page, dataset_name, label_page, read_pages
+from boilerstrip.corpus import EVALUATION_ONLY, Audit, dataset_name, label_page, read_pages
 from boilerstrip.errors import BoilerstripError, InputError
 from boilerstrip.labeled import SUFFIX, LabeledDocument, format_document
 from boilerstrip.lines import iter_line_batches
@@ -228,18 +228,14 @@ def data_build(
                     name = page.id.split("/", 1)[-1].replace("/", "_").replace(" ", "_")
                     suffix = "" if style == "scraper" else f".{style}"
                     write_atomic(folder / f"{name}{suffix}{SUFFIX}", format_document(doc).encode("utf-8"))
-                    gold, covered, body, in_gold = audit_page(doc, page.main_text)
-                    audit.pages += 1
-                    audit.gold_tokens += gold
-                    audit.gold_covered += covered
-                    audit.body_tokens += body
-                    audit.body_in_gold += in_gold
-                    ranked.append((min(covered / max(gold, 1), in_gold / max(body, 1)), page.id))
+                    ranked.append((audit.add(doc, page.main_text), page.id))
         except BoilerstripError as error:
             status = max(status, _fail(error))
             continue
         typer.echo(f"{dataset_name(source)}: {audit.pages} pages; gold tokens covered by body lines "
-                   f"{audit.coverage:.3f}; body tokens found in gold {audit.purity:.3f}")
+                   f"{audit.coverage:.3f}; body tokens found in gold {audit.purity:.3f}; "
+                   f"{audit.below_gate} pages whose gold text is mostly not in the page "
+                   f"(left out of training and of these two figures)")
         for score, page_id in sorted(ranked)[:worst]:
             typer.echo(f"  worst: {score:.2f} {page_id}")
     raise typer.Exit(status)

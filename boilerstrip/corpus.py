@@ -25,6 +25,7 @@ EVALUATION_ONLY = frozenset({"aeb"})
 TEST_SHARE_PERCENT = 20
 MIN_ANCHOR = 3  # shorter matching runs count only if they cover a whole line
 BODY_SHARE = 0.5
+MIN_GOLD_COVERAGE = 0.5  # training skips pages whose gold text is mostly not in the page
 MAX_TITLE_TOKENS = 30
 _TERMINAL = re.compile(r"[.!?…。！？؟۔।:;][\"'”’»)\]]*\s*$")
 
@@ -87,25 +88,29 @@ def read_pages(path: Path, split: str | None = None,
         raise InputError(f"{path}: cannot read page dataset: {exc}") from None
 
 
-def align_labels(lines: list[str], gold: str, title: str | None) -> list[str | None]:
+def align_labels(lines: list[str], gold: str, title: str | None) -> tuple[list[str | None], float]:
     """Label each line body, title or boilerplate by in-order token alignment with ``gold``.
 
     A line is body when at least half its tokens fall in runs it shares with the gold
     text (runs of MIN_ANCHOR tokens or more, or shorter runs covering the whole line).
     The title is the line nearest before the first body line whose tokens equal the
-    gold headline's.
+    gold headline's.  Also returns the share of gold tokens found in the page: where
+    it is low the gold text is not in the HTML (rendered by scripts) and the labels say nothing.
     """
     line_tokens = [word_tokens(line) for line in lines]
     flat = [t for tokens in line_tokens for t in tokens]
     owner = [i for i, tokens in enumerate(line_tokens) for _ in tokens]
     matched = [0] * len(lines)
-    matcher = difflib.SequenceMatcher(None, flat, word_tokens(gold), autojunk=False)
+    gold_tokens = word_tokens(gold)
+    found = 0
+    matcher = difflib.SequenceMatcher(None, flat, gold_tokens, autojunk=False)
     for start, _, size in matcher.get_matching_blocks():
         if size == 0:
             continue
         first, last = owner[start], owner[start + size - 1]
         whole_line = first == last and size == len(line_tokens[first])
         if size >= MIN_ANCHOR or whole_line:
+            found += size
             for position in range(start, start + size):
                 matched[owner[position]] += 1
     labels: list[str | None] = []
@@ -118,7 +123,7 @@ def align_labels(lines: list[str], gold: str, title: str | None) -> list[str | N
         _mark_title(line_tokens, labels, word_tokens(title))
     else:
         _infer_title(lines, line_tokens, labels)
-    return labels
+    return labels, found / len(gold_tokens) if gold_tokens else 0.0
 
 
 def _mark_title(line_tokens: list[list[str]], labels: list[str | None], title: list[str]) -> None:
@@ -151,20 +156,36 @@ def _infer_title(lines: list[str], line_tokens: list[list[str]], labels: list[st
 
 def label_page(page: Page, style: RenderStyle = "scraper") -> LabeledDocument:
     lines = render_html(page.html, style)
+    labels, coverage = align_labels(lines, page.main_text, page.title)
     meta = {"id": page.id, "dataset": page.dataset, "site": page.site, "lang": page.lang,
-            "split": site_split(page.site), "render": style}
-    return LabeledDocument(lines, align_labels(lines, page.main_text, page.title), meta)
+            "split": site_split(page.site), "render": style, "gold_coverage": f"{coverage:.3f}"}
+    return LabeledDocument(lines, labels, meta)
 
 
 @dataclass
 class Audit:
-    """How well body-labeled lines reproduce the gold text, over a set of pages."""
+    """How well body-labeled lines reproduce the gold text, over the pages that pass the
+    coverage gate (the others are counted apart: their gold text is not in the page)."""
 
     pages: int = 0
+    below_gate: int = 0
     gold_tokens: int = 0
     gold_covered: int = 0
     body_tokens: int = 0
     body_in_gold: int = 0
+
+    def add(self, doc: LabeledDocument, gold: str) -> float:
+        """Count one page; returns its worse score of coverage and purity (to rank pages)."""
+        gold_tokens, covered, body, in_gold = audit_page(doc, gold)
+        self.pages += 1
+        if float(doc.meta.get("gold_coverage", 1)) < MIN_GOLD_COVERAGE:
+            self.below_gate += 1
+        else:
+            self.gold_tokens += gold_tokens
+            self.gold_covered += covered
+            self.body_tokens += body
+            self.body_in_gold += in_gold
+        return min(covered / max(gold_tokens, 1), in_gold / max(body, 1))
 
     @property
     def coverage(self) -> float:

@@ -29,8 +29,15 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SPACES = re.compile(r"\s+")
 
 
+_STREAMED_SEGMENT = re.compile(r"S:\d+$")
+
+
 def _is_hidden(attributes: dict) -> bool:
-    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
+    if "hidden" in attributes:
+        # React's streaming server rendering sends content in <div hidden id="S:0"> and a
+        # script moves it into the page: what a browser (and a scraper using one) shows.
+        return not _STREAMED_SEGMENT.match(attributes.get("id") or "")
+    if attributes.get("aria-hidden") == "true":
         return True
     style = attributes.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))

@@ -13,7 +13,7 @@ import numpy as np
 
 from boilerstrip.atomic import write_atomic
 from boilerstrip.augment import augment_documents
-from boilerstrip.corpus import EVALUATION_ONLY, dataset_name, iter_documents
+from boilerstrip.corpus import EVALUATION_ONLY, MIN_GOLD_COVERAGE, dataset_name, iter_documents
 from boilerstrip.errors import InputError, LabeledDataError
 from boilerstrip.evaluate import evaluate_documents
 from boilerstrip.labeled import LabeledDocument
@@ -38,12 +38,14 @@ def file_digest(path: Path) -> str:
 
 def collect(sources: Sequence[Path], split: str | None, styles: Sequence[RenderStyle],
             page_types: Collection[str] | None = None) -> list[LabeledDocument]:
-    """Every document of the sources, once per render style for page datasets."""
+    """Every document of the sources, once per render style for page datasets, less the pages
+    whose gold text is mostly missing from the page (their labels would all be wrong)."""
     documents: list[LabeledDocument] = []
     for style in styles:
         pages_only = [s for s in sources if s.name.endswith((".jsonl", ".jsonl.gz"))]
         chosen = sources if style == styles[0] else pages_only
-        documents.extend(doc for doc, _ in iter_documents(chosen, split, style, page_types))
+        documents.extend(doc for doc, _ in iter_documents(chosen, split, style, page_types)
+                         if float(doc.meta.get("gold_coverage", 1)) >= MIN_GOLD_COVERAGE)
     return documents
 
 
@@ -137,7 +139,9 @@ Trained {metadata['trained_at']} with seed {metadata.get('seed', 0)}; threshold 
 ## Training data
 Site split `{training['split']}` (a fixed hash of the site name puts a fifth of sites in `test`,
 never trained on); pages rendered in styles {', '.join(training['render_styles'])}.
-Labels come from aligning each line with the page's gold main text (`boilerstrip data build`).
+Labels come from aligning each line with the page's gold main text (`boilerstrip data build`);
+pages where less than {MIN_GOLD_COVERAGE} of the gold text is found in the page are left out.
+Page types learnt from: {training['page_types']}.
 A share of {metadata.get('augment', 0)} of documents got one in-article boilerplate block (an
 embedded social post or a "read also" line) inserted between paragraphs (`boilerstrip/augment.py`).
 

@@ -94,6 +94,7 @@ def test_data_build_labels_pages_and_audits_them(datasets, tmp_path):
     assert len(files) == 69
     audit = result.stdout.splitlines()[0]
     coverage, purity = (float(x) for x in re.findall(r"\d\.\d{3}", audit))
+    assert "pages whose gold text is mostly not in the page" in audit
     assert coverage >= 0.95 and purity >= 0.95
     doc = parse_document(files[0].read_text(encoding="utf-8"), str(files[0]))
     assert doc.meta["dataset"] == "zh-news" and doc.meta["split"] in ("train", "test")
