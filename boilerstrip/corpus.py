@@ -154,6 +154,11 @@ def _infer_title(lines: list[str], line_tokens: list[list[str]], labels: list[st
         labels[first] = "title"
 
 
+def passes_gold_gate(doc: LabeledDocument) -> bool:
+    """False for a page whose gold text is mostly not in it: its labels say nothing."""
+    return float(doc.meta.get("gold_coverage", 1)) >= MIN_GOLD_COVERAGE
+
+
 def label_page(page: Page, style: RenderStyle = "scraper") -> LabeledDocument:
     lines = render_html(page.html, style)
     labels, coverage = align_labels(lines, page.main_text, page.title)
@@ -178,7 +183,7 @@ class Audit:
         """Count one page; returns its worse score of coverage and purity (to rank pages)."""
         gold_tokens, covered, body, in_gold = audit_page(doc, gold)
         self.pages += 1
-        if float(doc.meta.get("gold_coverage", 1)) < MIN_GOLD_COVERAGE:
+        if not passes_gold_gate(doc):
             self.below_gate += 1
         else:
             self.gold_tokens += gold_tokens

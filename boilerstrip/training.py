@@ -13,7 +13,8 @@ import numpy as np
 
 from boilerstrip.atomic import write_atomic
 from boilerstrip.augment import augment_documents
-from boilerstrip.corpus import EVALUATION_ONLY, MIN_GOLD_COVERAGE, dataset_name, iter_documents
+from boilerstrip.corpus import (EVALUATION_ONLY, MIN_GOLD_COVERAGE, dataset_name, iter_documents,
+                                passes_gold_gate)
 from boilerstrip.errors import InputError, LabeledDataError
 from boilerstrip.evaluate import evaluate_documents
 from boilerstrip.labeled import LabeledDocument
@@ -45,7 +46,7 @@ def collect(sources: Sequence[Path], split: str | None, styles: Sequence[RenderS
         pages_only = [s for s in sources if s.name.endswith((".jsonl", ".jsonl.gz"))]
         chosen = sources if style == styles[0] else pages_only
         documents.extend(doc for doc, _ in iter_documents(chosen, split, style, page_types)
-                         if float(doc.meta.get("gold_coverage", 1)) >= MIN_GOLD_COVERAGE)
+                         if passes_gold_gate(doc))
     return documents
 
 
