@@ -98,3 +98,13 @@ def test_data_build_labels_pages_and_audits_them(datasets, tmp_path):
     assert coverage >= 0.95 and purity >= 0.95
     doc = parse_document(files[0].read_text(encoding="utf-8"), str(files[0]))
     assert doc.meta["dataset"] == "zh-news" and doc.meta["split"] in ("train", "test")
+
+
+def test_train_on_malformed_labeled_lines_names_file_and_line_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.lines"
+    bad.write_text("body\tA fine first line.\nbodyy\tA typo in the label.\n", encoding="utf-8")
+    model = tmp_path / "m.json.gz"
+    result = runner.invoke(app, ["train", str(bad), "-o", str(model)])
+    assert result.exit_code == 4
+    assert f"{bad}:2: unknown label 'bodyy'" in result.stderr
+    assert not model.exists() and not (tmp_path / "m.md").exists()
