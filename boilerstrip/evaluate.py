@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from boilerstrip.labeled import LABELS
-from boilerstrip.model import documents_to_matrix
 
 _AEB_TOKEN = re.compile(r"\w+")
 _C4_TERMINAL = re.compile(r"[.!?…。！？؟۔।][\"'”’»)\]]*\s*$")
@@ -140,10 +139,7 @@ def evaluate_documents(model, documents, threshold: float | None = None,
     """
     evaluation = Evaluation() if evaluation is None else evaluation
     for doc, gold in documents:
-        X, _, (rows,) = documents_to_matrix([doc.lines])
-        predicted: list[str | None] = [None] * len(doc.lines)
-        for r, label_id in zip(rows, model.labels_from_proba(model.predict_proba_matrix(X, [len(rows)]), threshold)):
-            predicted[r] = LABELS[label_id]
+        (predicted,) = model.predict([doc.lines], threshold)
         reference = gold if gold is not None else "\n".join(
             line for line, label in zip(doc.lines, doc.labels) if label == "body")
         lang = doc.meta.get("lang") or "unknown"

@@ -178,12 +178,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             out.append(proba)
         return out
 
-    def predict(self, documents: Sequence[Sequence[str]]) -> list[list[str | None]]:
+    def predict(self, documents: Sequence[Sequence[str]], threshold: float | None = None
+                ) -> list[list[str | None]]:
         out = []
         for proba in self.predict_proba(documents):
             labels: list[str | None] = [None] * len(proba)
             rows = np.flatnonzero(~np.isnan(proba[:, 0]))
-            for r, label_id in zip(rows, self.labels_from_proba(proba[rows])):
+            for r, label_id in zip(rows, self.labels_from_proba(proba[rows], threshold)):
                 labels[r] = LABELS[label_id]
             out.append(labels)
         return out

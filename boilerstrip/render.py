@@ -46,8 +46,7 @@ def _is_hidden(attributes: dict) -> bool:
 class _LineWriter:
     """Collects inline text and flushes it as a line at block boundaries."""
 
-    def __init__(self, style: RenderStyle) -> None:
-        self.style = style
+    def __init__(self) -> None:
         self.lines: list[str] = []
         self.parts: list[str] = []
         self.prefix = ""
@@ -79,7 +78,7 @@ def render_html(html: str, style: RenderStyle = "scraper") -> list[str]:
     """
     tree = LexborHTMLParser(html)
     root = tree.root
-    writer = _LineWriter(style)
+    writer = _LineWriter()
     if root is None:
         return writer.lines
     list_depth = 0
