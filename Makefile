@@ -6,7 +6,7 @@ SHARED ?= ../shared/datasets
 EXAMPLE := data/examples/news_en.txt
 TRAIN_SETS := $(SHARED)/wceb2026.jsonl.gz $(SHARED)/daniel.jsonl.gz $(SHARED)/msv-big9.jsonl.gz $(SHARED)/zh-news.jsonl.gz
 
-.PHONY: run test install bench model eval fuzz
+.PHONY: run test install bench bench-html model eval fuzz
 
 $(BIN)/boilerstrip: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,14 +23,19 @@ test: install  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
 model: install  ## retrain the shipped default model (never on aeb)
-	$(BIN)/boilerstrip train $(TRAIN_SETS) --split train --render both --seed 0 \
-		--page-type article --page-type blog -o models/default.json.gz
+	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render all --seed 0 \
+		--hand-labeled-weight 50 -o models/default.json.gz
 
 eval: install  ## accuracy on aeb and on held-out sites, beside the baselines
-	$(BIN)/boilerstrip eval $(SHARED)/aeb.jsonl.gz $(TRAIN_SETS) --render both
+	$(BIN)/boilerstrip eval $(SHARED)/aeb.jsonl.gz $(TRAIN_SETS) --render all
 
 bench: install  ## prediction speed and model load time on one core
-	$(BIN)/python -m boilerstrip.bench
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m boilerstrip.bench --datasets $(SHARED)
 
-fuzz: install  ## 10 minutes of generated, broken markup through the HTML path
+bench-html: install  ## boilerstrip beside trafilatura, readability, jusText, boilerpy3, resiliparse on whole pages
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m boilerstrip.bench_html --datasets $(SHARED)
+
+fuzz: install  ## 10 minutes of generated, broken markup through predict page.html
 	$(BIN)/python -m boilerstrip.fuzz --seconds 600

@@ -1,17 +1,21 @@
-"""The library API a scraper imports: strip, classify, load_model."""
+"""The library API a scraper imports: strip, strip_html, classify, load_model."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from html import escape
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from boilerstrip.lines import split_lines
+from boilerstrip.markup import markdown_markup
 from boilerstrip.model import LineClassifier
 from boilerstrip.model import load_model as _load_model_file
+from boilerstrip.reading import InputFormat, decode
+from boilerstrip.render import render_page
 
 DEFAULT_MODEL_NAME = "default.json.gz"
 _cache: dict[str, LineClassifier] = {}
@@ -20,12 +24,18 @@ _cache_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class LineLabel:
-    """One input line as it came in, its ending, its label (None if blank) and P(content)."""
+    """One input line as it came in, its ending, its label (None if blank) and P(content).
+
+    Lines rendered from HTML also carry their own markup (``html``) and the XPath of
+    the block they come from (``source``).
+    """
 
     text: str
     ending: str
     label: str | None
     probability: float | None
+    html: str | None = None
+    source: str | None = None
 
 
 def default_model_path() -> Path:
@@ -49,20 +59,31 @@ def _as_lines(text: str | list[str]) -> tuple[list[str], list[str]]:
 
 
 def classify(text: str | list[str], model: LineClassifier | str | Path | None = None,
-             threshold: float | None = None) -> list[LineLabel]:
+             threshold: float | None = None, input_format: InputFormat = "text") -> list[LineLabel]:
     """Label every line of ``text`` (a string, or a list of lines) body, title or boilerplate.
 
+    ``input_format`` says what ``text`` is: plain text and Markdown are labeled line
+    by line as they are; HTML is first rendered to lines, one block a line.
     ``threshold`` overrides the model's cut on P(content); higher keeps less.
     """
-    return classify_lines(*_as_lines(text), model=model, threshold=threshold)
+    if input_format == "html":
+        page = render_page(text if isinstance(text, str) else "\n".join(text))
+        labeled = classify_lines(page.lines, ["\n"] * len(page.lines), model, threshold, page.markup)
+        return [LineLabel(l.text, l.ending, l.label, l.probability, html, source)
+                for l, html, source in zip(labeled, page.html, page.paths)]
+    lines, endings = _as_lines(text)
+    markup = markdown_markup(lines) if input_format == "markdown" else None
+    return classify_lines(lines, endings, model, threshold, markup)
 
 
 def classify_lines(lines: list[str], endings: list[str],
                    model: LineClassifier | str | Path | None = None,
-                   threshold: float | None = None) -> list[LineLabel]:
-    """``classify`` for lines already split, each with its own line ending."""
+                   threshold: float | None = None, markup: np.ndarray | None = None
+                   ) -> list[LineLabel]:
+    """``classify`` for lines already split, each with its own line ending, and their
+    markup features when they come from Markdown or HTML."""
     classifier = model if isinstance(model, LineClassifier) else load_model(model)
-    proba = classifier.predict_proba([lines])[0]
+    proba = classifier.predict_proba([lines], [markup])[0]
     rows = np.flatnonzero(~np.isnan(proba[:, 0]))
     labels: list[str | None] = [None] * len(lines)
     content: list[float | None] = [None] * len(lines)
@@ -93,7 +114,32 @@ def kept_lines(labeled: list[LineLabel], keep_title: bool = False) -> list[LineL
 
 
 def strip(text: str | list[str], model: LineClassifier | str | Path | None = None,
-          threshold: float | None = None, keep_title: bool = False) -> str:
+          threshold: float | None = None, keep_title: bool = False,
+          input_format: InputFormat = "text") -> str:
     """The article in ``text``: its own kept lines, verbatim, in order, with their line endings."""
-    kept = kept_lines(classify(text, model, threshold), keep_title)
+    kept = kept_lines(classify(text, model, threshold, input_format), keep_title)
     return "".join(line.text + line.ending for line in kept)
+
+
+def strip_html(html: str | bytes, model: LineClassifier | str | Path | None = None,
+               threshold: float | None = None, keep_title: bool = False) -> str:
+    """The article of an HTML page as text, one block a line.  Bytes are decoded by
+    their BOM, as UTF-8, by the charset the page declares, or by detection."""
+    if isinstance(html, bytes):
+        html = decode(html, "<html>")
+    return strip(html, model, threshold, keep_title, "html")
+
+
+def kept_html(labeled: list[LineLabel]) -> str:
+    """Kept lines as HTML: each in its block's tag with its links, list items in lists."""
+    out: list[str] = []
+    in_list = False
+    for line in labeled:
+        markup = line.html or f"<p>{escape(line.text.strip(), quote=False)}</p>"
+        if markup.startswith("<li>") != in_list:
+            out.append("<ul>" if not in_list else "</ul>")
+            in_list = not in_list
+        out.append(markup)
+    if in_list:
+        out.append("</ul>")
+    return "\n".join(out)

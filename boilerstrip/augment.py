@@ -95,7 +95,7 @@ def augment_documents(documents: Sequence[LabeledDocument], share: float, seed: 
     rng = random.Random(seed)
     out = list(documents)
     for i, doc in enumerate(documents):
-        if rng.random() >= share:
+        if rng.random() >= share or doc.markup is not None:  # inserted lines would have no markup
             continue
         gaps = [k for k in range(len(doc.labels) - 1)
                 if doc.labels[k] == "body" and doc.labels[k + 1] in ("body", None)]

@@ -8,8 +8,10 @@ highest one met.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, Optional
@@ -22,7 +24,8 @@ from boilerstrip.corpus import EVALUATION_ONLY, Audit, dataset_name, label_page,
 from boilerstrip.errors import BoilerstripError, InputError
 from boilerstrip.labeled import SUFFIX, LabeledDocument, format_document
 from boilerstrip.lines import iter_line_batches
-from boilerstrip.reading import iter_text
+from boilerstrip.markup import markdown_markup
+from boilerstrip.reading import iter_text, join_blocks, sniff_format, source_name
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Keep the article, drop the boilerplate, line by line.")
@@ -34,12 +37,29 @@ class OutputFormat(str, Enum):
     text = "text"
     labels = "labels"
     jsonl = "jsonl"
+    html = "html"
+
+
+class InputFormatChoice(str, Enum):
+    auto = "auto"
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+
+
+MAX_HTML_CHARS = 256 << 20  # an HTML page is parsed whole; text and Markdown stream
 
 
 class Render(str, Enum):
     scraper = "scraper"
     flat = "flat"
+    html = "html"
+    markdown = "markdown"
     both = "both"
+    all = "all"
+
+
+_RENDER_GROUPS = {"both": ("scraper", "flat"), "all": ("scraper", "flat", "html", "markdown")}
 
 
 def _fail(error: BoilerstripError) -> int:
@@ -48,7 +68,9 @@ def _fail(error: BoilerstripError) -> int:
 
 
 def _styles(render: Render) -> tuple[str, ...]:
-    return ("scraper", "flat") if render is Render.both else (render.value,)
+    """Render styles: text a scraper writes (scraper, flat; both), text with the page's
+    HTML markup (html), Markdown as crawl tools write it (markdown); all four."""
+    return _RENDER_GROUPS.get(render.value, (render.value,))
 
 
 def _format(name: str, labeled: list[api.LineLabel], fmt: OutputFormat, keep_title: bool,
@@ -60,6 +82,9 @@ def _format(name: str, labeled: list[api.LineLabel], fmt: OutputFormat, keep_tit
         if kept and not kept.endswith(("\n", "\r")):
             kept += "\n"
         return f"==> {name} <==\n{kept}" if several and first else kept
+    if fmt is OutputFormat.html:
+        kept = api.kept_html([l for l in api.kept_lines(labeled, keep_title) if l.label])
+        return (f"<!-- {name} -->\n" if several and first else "") + (kept + "\n" if kept else "")
     if fmt is OutputFormat.labels:
         text = format_document(LabeledDocument([l.text for l in labeled], [l.label for l in labeled],
                                                {"source": name}))
@@ -67,12 +92,30 @@ def _format(name: str, labeled: list[api.LineLabel], fmt: OutputFormat, keep_tit
     return "".join(
         json.dumps({"file": name, "line": i, "label": l.label,
                     "probability": None if l.probability is None else round(l.probability, 4),
-                    "text": l.text}, ensure_ascii=False) + "\n"
+                    "text": l.text, **({"source": l.source} if l.source else {})},
+                   ensure_ascii=False) + "\n"
         for i, l in enumerate(labeled, start=first_line))
 
 
+def _classified_batches(name: str, classifier, threshold: float | None, encoding: str | None,
+                        input_format: InputFormatChoice) -> Iterator[list[api.LineLabel]]:
+    """A file's labeled lines: text and Markdown in bounded batches, HTML as one page."""
+    blocks = iter_text(name, encoding)
+    head = next(blocks, "")
+    kind = sniff_format(name, head) if input_format is InputFormatChoice.auto else input_format.value
+    blocks = itertools.chain([head], blocks)
+    if kind == "html":
+        page = join_blocks(blocks, source_name(name), MAX_HTML_CHARS)
+        yield api.classify(page, classifier, threshold, "html")
+        return
+    for lines, endings in iter_line_batches(blocks):
+        markup = markdown_markup(lines) if kind == "markdown" else None
+        yield api.classify_lines(lines, endings, classifier, threshold, markup)
+
+
 def _predict_files(files: list[str], sink: BinaryIO, classifier, fmt: OutputFormat,
-                   threshold: float | None, keep_title: bool, encoding: str | None) -> tuple[int, bool]:
+                   threshold: float | None, keep_title: bool, encoding: str | None,
+                   input_format: InputFormatChoice) -> tuple[int, bool]:
     """Stream each file through the model into ``sink``; returns the exit status and
     whether anything was written.  A file that fails is reported and skipped; when the
     sink is a file, what that file had already written is taken back."""
@@ -81,12 +124,11 @@ def _predict_files(files: list[str], sink: BinaryIO, classifier, fmt: OutputForm
         line_number = 1
         start = sink.tell() if sink.seekable() else None
         try:
-            for lines, endings in iter_line_batches(iter_text(name, encoding)):
-                labeled = api.classify_lines(lines, endings, classifier, threshold)
+            for labeled in _classified_batches(name, classifier, threshold, encoding, input_format):
                 chunk = _format(name, labeled, fmt, keep_title, len(files) > 1, line_number)
                 sink.write(chunk.encode("utf-8"))
                 sink.flush()
-                line_number += len(lines)
+                line_number += len(labeled)
         except BoilerstripError as error:
             status = max(status, _fail(error))
             if start is not None:
@@ -99,11 +141,16 @@ def _predict_files(files: list[str], sink: BinaryIO, classifier, fmt: OutputForm
 
 @app.command()
 def predict(
-    files: list[str] = typer.Argument(..., help="Text files to strip; '-' reads standard input."),
+    files: list[str] = typer.Argument(..., help="Text, Markdown or HTML files to strip; '-' reads "
+                                                "standard input."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
                                      help="text: the kept lines; labels: every line labeled, in the "
                                           "labeled-lines format (edit it and train on it); jsonl: one "
-                                          "record per line with label and P(content)."),
+                                          "record per line with label, P(content) and, for HTML, the "
+                                          "block's XPath; html: the kept blocks with their markup."),
+    input_format: InputFormatChoice = typer.Option(
+        InputFormatChoice.auto, "--input-format", "-i",
+        help="What the files are; auto goes by the extension (.html .htm .md .txt), else by content."),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
                                               help="Cut on P(content); higher keeps less."),
     model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model)."),
@@ -112,18 +159,19 @@ def predict(
     output: Optional[Path] = typer.Option(None, "-o", "--output",
                                           help="Write here (atomically) instead of standard output."),
 ) -> None:
-    """Print the article lines of each file, verbatim and in order."""
+    """Print the article lines of each file, verbatim and in order (HTML: one block a line)."""
     try:
         classifier = api.load_model(model)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     if output is None:
         status, _ = _predict_files(files, sys.stdout.buffer, classifier, fmt, threshold, keep_title,
-                                   encoding)
+                                   encoding, input_format)
         raise typer.Exit(status)
     try:
         with atomic_output(output) as sink:
-            status, wrote = _predict_files(files, sink, classifier, fmt, threshold, keep_title, encoding)
+            status, wrote = _predict_files(files, sink, classifier, fmt, threshold, keep_title, encoding,
+                                           input_format)
             if not wrote:
                 raise typer.Exit(status)  # leaves no empty or partial output file behind
     except OSError as exc:
@@ -137,20 +185,24 @@ def train(
                                                "(.jsonl.gz with html and main_text)."),
     output: Path = typer.Option(..., "-o", "--output", help="Model file to write (.json.gz)."),
     split: str = typer.Option("train", help="Site split of page datasets to learn from: train, test or all."),
-    render: Render = typer.Option(Render.both, help="How page datasets are rendered to lines."),
+    render: Render = typer.Option(Render.all, help="How page datasets are rendered to lines."),
     seed: int = typer.Option(0, help="Random seed: the same data and seed give the same model."),
-    trees: int = typer.Option(400, min=1, help="Boosting rounds."),
+    trees: int = typer.Option(250, min=1, help="Boosting rounds."),
     augment: float = typer.Option(0.3, min=0.0, max=1.0,
                                   help="Share of documents given inserted in-article boilerplate blocks."),
     page_type: Optional[list[str]] = typer.Option(None, help="Learn only from pages of this type "
                                                   "(repeatable), where a dataset gives types."),
+    hand_labeled_weight: float = typer.Option(
+        1.0, min=0.0, help="Weight of each line of hand-labeled files against lines labeled from "
+                           "page datasets (a few hand-labeled pages beside thousands of others)."),
 ) -> None:
     """Train a model; writes MODEL and its model card beside it."""
     from boilerstrip.training import card_path, train as train_model
 
     try:
         meta = train_model(data, output, None if split == "all" else split, _styles(render),
-                           seed=seed, n_estimators=trees, augment=augment, page_types=page_type)
+                           seed=seed, n_estimators=trees, augment=augment, page_types=page_type,
+                           hand_labeled_weight=hand_labeled_weight)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     counts = meta["training"]["labels"]

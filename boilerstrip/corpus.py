@@ -18,7 +18,8 @@ from pathlib import Path
 
 from boilerstrip.errors import InputError
 from boilerstrip.labeled import SUFFIX, LabeledDocument, read_labeled
-from boilerstrip.render import RenderStyle, render_html
+from boilerstrip.markup import markdown_markup
+from boilerstrip.render import RenderStyle, render_page
 from boilerstrip.tokens import word_tokens
 
 EVALUATION_ONLY = frozenset({"aeb"})
@@ -160,11 +161,33 @@ def passes_gold_gate(doc: LabeledDocument) -> bool:
 
 
 def label_page(page: Page, style: RenderStyle = "scraper") -> LabeledDocument:
-    lines = render_html(page.html, style)
+    """Render and label a page.  ``html`` style is scraper text with the HTML markup
+    features; ``markdown`` style gets its labels from the same lines of text."""
+    rendered = render_page(page.html)
+    lines = rendered.text("flat" if style == "flat" else "scraper")
     labels, coverage = align_labels(lines, page.main_text, page.title)
     meta = {"id": page.id, "dataset": page.dataset, "site": page.site, "lang": page.lang,
             "split": site_split(page.site), "render": style, "gold_coverage": f"{coverage:.3f}"}
+    if style == "html":
+        return LabeledDocument(lines, labels, meta, rendered.markup)
+    if style == "markdown":
+        lines, labels = markdown_document(rendered.markdown, labels, rendered.prefixes)
+        return LabeledDocument(lines, labels, meta, markdown_markup(lines))
     return LabeledDocument(lines, labels, meta)
+
+
+def markdown_document(lines: list[str], labels: list[str | None], prefixes: list[str]
+                      ) -> tuple[list[str], list[str | None]]:
+    """Markdown as crawl tools write it: a blank line between blocks, none inside a list."""
+    out_lines: list[str] = []
+    out_labels: list[str | None] = []
+    for i, (line, label) in enumerate(zip(lines, labels)):
+        if i and not (prefixes[i] and prefixes[i - 1]):
+            out_lines.append("")
+            out_labels.append(None)
+        out_lines.append(line)
+        out_labels.append(label)
+    return out_lines, out_labels
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from boilerstrip.labeled import LABELS
+from boilerstrip.markup import markdown_visible_text
 
 _AEB_TOKEN = re.compile(r"\w+")
 _C4_TERMINAL = re.compile(r"[.!?…。！？؟۔।][\"'”’»)\]]*\s*$")
@@ -139,14 +140,17 @@ def evaluate_documents(model, documents, threshold: float | None = None,
     """
     evaluation = Evaluation() if evaluation is None else evaluation
     for doc, gold in documents:
-        (predicted,) = model.predict([doc.lines], threshold)
+        (predicted,) = model.predict([doc.lines], threshold, [doc.markup])
         reference = gold if gold is not None else "\n".join(
             line for line, label in zip(doc.lines, doc.labels) if label == "body")
         lang = doc.meta.get("lang") or "unknown"
-        kept = {"boilerstrip": "\n".join(l for l, p in zip(doc.lines, predicted) if p == "body")}
+        # Markdown is scored on what a reader sees: link text, not its URL.
+        shown = ([markdown_visible_text(line) for line in doc.lines]
+                 if doc.meta.get("render") == "markdown" else doc.lines)
+        kept = {"boilerstrip": "\n".join(l for l, p in zip(shown, predicted) if p == "body")}
         for name in baselines:
             mask = BASELINES[name](doc.lines, lang)
-            kept[name] = "\n".join(l for l, k in zip(doc.lines, mask) if k)
+            kept[name] = "\n".join(l for l, k in zip(shown, mask) if k)
         keys = [key + suffix for key in
                 ("all", f"dataset:{doc.meta.get('dataset') or 'unknown'}", f"lang:{lang}")]
         evaluation.add(keys, doc.labels, predicted, kept, reference)

@@ -9,23 +9,71 @@ every model) is the contract between a model and this code.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 import regex
 
 from boilerstrip.lines import is_blank
+from boilerstrip.markup import MARKUP_INDEX, MARKUP_NAMES
 
 _M = regex.V1 | regex.MULTILINE
+MAX_FEATURE_CHARS = 1 << 16
 _TERMINAL = ".!?…。！？؟۔।"
 _CLOSERS = "\"'”’»)\\]）」』"
 
-SCRIPTS = {
-    "latin": regex.compile(r"\p{Latin}+", _M),
-    "arabic": regex.compile(r"\p{Arabic}+", _M),
-    "cyrillic": regex.compile(r"\p{Cyrillic}+", _M),
-    "cjk": regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+", _M),
-    "greek": regex.compile(r"\p{Greek}+", _M),
+# Character classes, as bits of a table indexed by code point: a line's count of
+# letters, digits, upper case or script characters is then one numpy sum, not a regex pass.
+_CHAR_CLASSES = {
+    "letter": r"\p{L}", "upper": r"\p{Lu}", "cased": r"[\p{Lu}\p{Ll}]", "lower": r"\p{Ll}",
+    "digit": r"\d", "eastern_digit": r"[٠-٩۰-۹]", "number": r"\p{N}", "punct": r"\p{P}",
+    "symbol": r"\p{So}", "word": r"\w", "cjk_token": r"[\p{Han}\p{Hiragana}\p{Katakana}]",
+    "latin": r"\p{Latin}", "arabic": r"\p{Arabic}", "cyrillic": r"\p{Cyrillic}",
+    "cjk": r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]", "greek": r"\p{Greek}",
 }
+_CLASS_BIT = {name: 1 << i for i, name in enumerate(_CHAR_CLASSES)}
+SCRIPTS = ("latin", "arabic", "cyrillic", "cjk", "greek")
+_TABLE_SIZE = 0x30000  # through the CJK extension planes; rarer code points have no class
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> np.ndarray:
+    code_points = "".join(" " if 0xD800 <= c < 0xE000 else chr(c) for c in range(_TABLE_SIZE))
+    table = np.zeros(_TABLE_SIZE, dtype=np.uint32)
+    for name, pattern in _CHAR_CLASSES.items():
+        for match in regex.finditer(pattern + "+", code_points):
+            table[match.start() : match.end()] |= _CLASS_BIT[name]
+    return table
+
+
+def _char_class_counts(doc: str, starts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per line: characters of each class, tokens (word runs; a CJK character is one) and
+    capitalised words (an upper-case letter then a lower-case one, at a word's start)."""
+    codes = np.frombuffer(doc.encode("utf-32-le"), dtype=np.uint32)
+    classes = _char_table()[np.minimum(codes, _TABLE_SIZE - 1)]
+    classes[codes >= _TABLE_SIZE] = 0
+
+    def has(name: str) -> np.ndarray:
+        return (classes & _CLASS_BIT[name]) != 0
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(mask.astype(np.float64), starts)
+
+    counts = {name: per_line(has(name)) for name in
+              ("letter", "upper", "cased", "digit", "eastern_digit", "punct", "symbol", *SCRIPTS)}
+    cjk_token = has("cjk_token")
+    word = has("word") & ~cjk_token
+    word_start = word.copy()
+    word_start[1:] &= ~word[:-1]
+    counts["tokens"] = per_line(word_start | cjk_token)
+    alphanumeric = has("letter") | has("number")
+    capitalised = np.zeros(len(codes), dtype=bool)
+    capitalised[:-1] = has("upper")[:-1] & has("lower")[1:]
+    capitalised[1:] &= ~alphanumeric[:-1]
+    counts["capitalised"] = per_line(capitalised)
+    return counts
+
+
 _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec "
@@ -55,14 +103,6 @@ _BOILER_PHRASES = (
 )
 
 PATTERNS = {
-    "letters": regex.compile(r"\p{L}+", _M),
-    "upper": regex.compile(r"\p{Lu}+", _M),
-    "cased": regex.compile(r"[\p{Lu}\p{Ll}]+", _M),
-    "digits": regex.compile(r"\d+", _M),
-    "eastern_digits": regex.compile(r"[٠-٩۰-۹]+", _M),
-    "punct": regex.compile(r"\p{P}+", _M),
-    "tokens": regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]|[^\W\p{Han}\p{Hiragana}\p{Katakana}]+", _M),
-    "capitalised": regex.compile(r"(?<![\p{L}\p{N}])\p{Lu}\p{Ll}", _M),
     "terminal_end": regex.compile(rf"[{_TERMINAL}][{_CLOSERS}]*[ \t]*$", _M),
     "sentence_marks": regex.compile(rf"[{_TERMINAL}](?=[{_CLOSERS}]*(?:\s|$))", _M),
     "commas": regex.compile(r"[,،，、;؛]", _M),
@@ -87,7 +127,6 @@ PATTERNS = {
     "boiler_words": regex.compile(
         r"(?<!\p{L})(?:" + "|".join(_BOILER_WORDS) + "|" + _BOILER_PHRASES + r")(?!\p{L})", _M),
     "copyright": regex.compile(r"[©®™]|\([cC]\)", _M),
-    "symbols": regex.compile(r"\p{So}+", _M),
     "date_end": regex.compile(
         r"(?:(?<!\d)(?:19|20)\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[:：]\d{2})[\s.)\]]*$", _M),
 }
@@ -114,10 +153,18 @@ _NEIGHBOUR_SOURCES = [
 _OFFSETS = (-3, -2, -1, 1, 2, 3)
 _WINDOWS = (("prose", 5), ("log_chars", 5), ("link_share", 5), ("bullet_start", 5))
 
+# Markup columns (NaN for plain text) and the markup of the lines around.
+_MARKUP_NEIGHBOURS = ("link_density", "heading_level", "in_p", "list_item")
+_MARKUP_OFFSETS = (-2, -1, 1, 2)
+_MARKUP_WINDOWS = (("link_density", 5), ("in_p", 5), ("cls_content", 5))
+
 FEATURE_NAMES: tuple[str, ...] = tuple(
     _BASE
     + [f"{name}@{offset:+d}" for name in _NEIGHBOUR_SOURCES for offset in _OFFSETS]
     + [f"{name}~{width}" for name, width in _WINDOWS]
+    + [f"markup.{name}" for name in MARKUP_NAMES]
+    + [f"markup.{name}@{offset:+d}" for name in _MARKUP_NEIGHBOURS for offset in _MARKUP_OFFSETS]
+    + [f"markup.{name}~{width}" for name, width in _MARKUP_WINDOWS]
 )
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -169,9 +216,12 @@ def window_mean(values: np.ndarray, width: int) -> np.ndarray:
     return (cumulative[high] - cumulative[low]) / (high - low)
 
 
-def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def document_features(lines: list[str], markup: np.ndarray | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """Features of a document's non-blank lines.
 
+    ``markup`` holds one row of MARKUP_NAMES per line, from the page's HTML or
+    Markdown; without it (plain text) the markup columns are NaN.
     Returns ``(X, rows)``: X has one row per non-blank line, in FEATURE_NAMES
     order, and ``rows`` holds those lines' indices in ``lines``.
     """
@@ -181,14 +231,16 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     X = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float64)
     if n == 0:
         return X, rows
-    text = [lines[i].replace("\n", " ").replace("\r", " ") for i in rows]
+    # A line's patterns are read from its first MAX_FEATURE_CHARS characters, its length
+    # from all of it: a 50 MB line then costs memory in proportion to that cap, not to it.
+    text = [lines[i][:MAX_FEATURE_CHARS].replace("\n", " ").replace("\r", " ") for i in rows]
     doc = "\n".join(text)
     lengths = np.array([len(line) for line in text], dtype=np.float64)
     starts = np.concatenate(([0], np.cumsum(lengths[:-1] + 1))).astype(np.int64)
     matches = _binner(starts, n)
     col = {name: X[:, i] for name, i in _INDEX.items()}
 
-    stripped = np.array([len(line.strip()) for line in text], dtype=np.float64)
+    stripped = np.array([len(lines[i].strip()) for i in rows], dtype=np.float64)
     col["chars"][:] = stripped
     col["log_chars"][:] = np.log1p(stripped)
     col["indent"][:] = lengths - np.array([len(line.lstrip()) for line in text])
@@ -198,14 +250,16 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
         lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in doc)
     found = {name: matches(pattern, lower if name in _LOWERCASE_PATTERNS else doc)
              for name, pattern in PATTERNS.items()}
-    letters = found["letters"][1]
+    chars = _char_class_counts(doc, starts)
+    letters = chars["letter"]
     safe_letters = np.maximum(letters, 1)
-    safe_chars = np.maximum(stripped, 1)
-    tokens = found["tokens"][0]
+    sampled = np.array([len(line.strip()) for line in text], dtype=np.float64)
+    safe_chars = np.maximum(sampled, 1)  # shares are of the characters the patterns read
+    tokens = chars["tokens"]
     col["tokens"][:] = tokens
     col["mean_token_len"][:] = letters / np.maximum(tokens, 1)
 
-    script_chars = np.stack([matches(p, doc)[1] for p in SCRIPTS.values()], axis=1)
+    script_chars = np.stack([chars[name] for name in SCRIPTS], axis=1)
     other = np.maximum(letters - script_chars.sum(axis=1), 0)
     all_scripts = np.column_stack([script_chars, other])
     # Which script a line uses says nothing the model may generalise from (users bring
@@ -216,18 +270,18 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     col["off_script"][:] = np.where(letters > 0, 1 - shares[:, dominant], 0)
 
     col["letter_share"][:] = letters / safe_chars
-    col["digit_share"][:] = found["digits"][1] / safe_chars
-    col["eastern_digit_share"][:] = found["eastern_digits"][1] / safe_chars
-    col["upper_share"][:] = found["upper"][1] / np.maximum(found["cased"][1], 1)
-    col["punct_share"][:] = found["punct"][1] / safe_chars
-    col["capitalised_share"][:] = found["capitalised"][0] / np.maximum(tokens, 1)
+    col["digit_share"][:] = chars["digit"] / safe_chars
+    col["eastern_digit_share"][:] = chars["eastern_digit"] / safe_chars
+    col["upper_share"][:] = chars["upper"] / np.maximum(chars["cased"], 1)
+    col["punct_share"][:] = chars["punct"] / safe_chars
+    col["capitalised_share"][:] = chars["capitalised"] / np.maximum(tokens, 1)
     for name in ("terminal_end", "sentence_marks", "commas", "bullet_start", "heading_start",
                  "times", "time_start", "dates", "years", "months", "urls", "handles",
                  "pictwitter", "emails", "md_links", "temperature", "price", "paren_count",
                  "separators", "boiler_words", "copyright", "date_end"):
         col[name][:] = found[name][0]
     col["pipes"][:] = found["pipe"][0]
-    col["symbol_share"][:] = found["symbols"][1] / safe_chars
+    col["symbol_share"][:] = chars["symbol"] / safe_chars
     link_chars = found["urls"][1] + found["handles"][1] + found["emails"][1] + found["md_links"][1]
     col["link_share"][:] = np.minimum(link_chars / safe_chars, 1)
 
@@ -261,4 +315,15 @@ def document_features(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
             col[f"{name}@{offset:+d}"][:] = shift(col[name], offset)
     for name, width in _WINDOWS:
         col[f"{name}~{width}"][:] = window_mean(col[name], width)
+    _markup_columns(col, None if markup is None else markup[rows])
     return X, rows
+
+
+def _markup_columns(col: dict[str, np.ndarray], markup: np.ndarray | None) -> None:
+    for name, i in MARKUP_INDEX.items():
+        col[f"markup.{name}"][:] = np.nan if markup is None else markup[:, i]
+    for name in _MARKUP_NEIGHBOURS:
+        for offset in _MARKUP_OFFSETS:
+            col[f"markup.{name}@{offset:+d}"][:] = shift(col[f"markup.{name}"], offset)
+    for name, width in _MARKUP_WINDOWS:
+        col[f"markup.{name}~{width}"][:] = window_mean(col[f"markup.{name}"], width)

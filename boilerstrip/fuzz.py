@@ -1,18 +1,24 @@
-"""`make fuzz`: generated and mangled markup through the HTML path for a fixed time.
+"""`make fuzz`: generated and mangled markup through `predict page.html` for a fixed time.
 
-Each case, from a seeded generator, is rendered to lines and classified; an
-exception or a kept line that is not the input's stops the run and names the
-case's seed.  Prints one summary line (like bench, a script, not library code).
+Each case, from a seeded generator, is written to a ``.html`` file and goes the
+way ``boilerstrip predict`` takes it: read and decoded, sniffed, rendered,
+classified, and formatted as text, HTML and JSON lines.  An exception other than
+a clear InputError naming the file, or a kept line that is not one of the page's
+lines, stops the run and names the case's seed.  Prints one summary line (like
+bench, a script, not library code).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import tempfile
 import time
+from pathlib import Path
 
 from boilerstrip import api
-from boilerstrip.render import render_html
+from boilerstrip.cli import InputFormatChoice, OutputFormat, _classified_batches, _format
+from boilerstrip.errors import InputError
 
 TAGS = ["div", "p", "span", "a", "li", "ul", "ol", "table", "tr", "td", "pre", "script", "style",
         "br", "h1", "article", "nav", "template", "svg", "select", "option", "iframe", "b", "i"]
@@ -44,19 +50,39 @@ def markup(rng: random.Random) -> str:
     return "".join(pieces)
 
 
-def run(seconds: float, seed: int) -> int:
-    """Check cases until the time is up; an exception or a lost line stops the run, naming its seed."""
+def check_case(path: Path, data: bytes, model, case: str) -> bool:
+    """One page through the predict path; False when it was refused with a clear error."""
+    path.write_bytes(data)
+    try:
+        batches = list(_classified_batches(str(path), model, None, None, InputFormatChoice.auto))
+    except InputError as error:
+        if not str(error).startswith(f"{path}: "):
+            raise AssertionError(f"case {case}: an error that does not name the file: {error}")
+        return False
+    for labeled in batches:
+        kept = api.kept_lines(labeled)
+        source = iter(labeled)
+        if not all(any(k is line for line in source) for k in kept):
+            raise AssertionError(f"case {case}: kept lines are not the page's lines in order")
+        for fmt in OutputFormat:
+            _format(str(path), labeled, fmt, False, False, 1)
+    return True
+
+
+def run(seconds: float, seed: int) -> tuple[int, int]:
+    """Check cases until the time is up; returns (cases, cases refused with a clear error)."""
     deadline = time.monotonic() + seconds
-    case = 0
-    while time.monotonic() < deadline:
-        rng = random.Random(f"{seed}-{case}")
-        lines = render_html(markup(rng))
-        kept = api.kept_lines(api.classify(lines))
-        source = iter(lines)
-        if not all(any(k.text == line for line in source) for k in kept):
-            raise AssertionError(f"case {seed}-{case}: kept lines are not the input's lines in order")
-        case += 1
-    return case
+    model = api.load_model()
+    case = refused = 0
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.html"
+        while time.monotonic() < deadline:
+            rng = random.Random(f"{seed}-{case}")
+            encoding = rng.choice(("utf-8", "utf-8", "utf-16", "cp1252", "gb18030"))
+            data = markup(rng).encode(encoding, "replace")
+            refused += not check_case(path, data, model, f"{seed}-{case}")
+            case += 1
+    return case, refused
 
 
 def main() -> None:
@@ -65,9 +91,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     start = time.monotonic()
-    cases = run(args.seconds, args.seed)
-    print(f"fuzzed the HTML path for {time.monotonic() - start:.0f} s: {cases} generated pages "
-          f"(seed {args.seed}), no exception and no lost line")
+    cases, refused = run(args.seconds, args.seed)
+    print(f"fuzzed `predict page.html` for {time.monotonic() - start:.0f} s: {cases} generated pages "
+          f"(seed {args.seed}), {refused} refused with a clear error naming the file (NUL bytes, "
+          "undecodable), no other exception and no lost line")
 
 
 if __name__ == "__main__":

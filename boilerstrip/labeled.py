@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from boilerstrip.errors import LabeledDataError
 from boilerstrip.lines import is_blank
 
@@ -29,11 +31,13 @@ SUFFIX = ".lines"
 
 @dataclass
 class LabeledDocument:
-    """A page as lines, the label of each line (None for blank lines) and its metadata."""
+    """A page as lines, the label of each line (None for blank lines) and its metadata;
+    ``markup`` holds each line's markup features when the page came from HTML or Markdown."""
 
     lines: list[str]
     labels: list[str | None]
     meta: dict[str, str] = field(default_factory=dict)
+    markup: np.ndarray | None = None
 
     @property
     def doc_id(self) -> str:

@@ -69,13 +69,19 @@ def token_weights(X: np.ndarray) -> np.ndarray:
     return 1.0 + np.log1p(X[:, FEATURE_NAMES.index("tokens")])
 
 
+Markups = Sequence[np.ndarray | None] | None
+
+
 def documents_to_matrix(
-    documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str | None]] | None = None
+    documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str | None]] | None = None,
+    markups: Markups = None,
 ) -> tuple[np.ndarray, np.ndarray | None, list[np.ndarray]]:
-    """Stack the features of many documents; labels become class ids (blank lines dropped)."""
+    """Stack the features of many documents; labels become class ids (blank lines dropped).
+
+    ``markups`` gives each document's markup rows (None for plain text)."""
     blocks, targets, rows_per_doc = [], [], []
     for d, lines in enumerate(documents):
-        X, rows = document_features(list(lines))
+        X, rows = document_features(list(lines), None if markups is None else markups[d])
         blocks.append(X)
         rows_per_doc.append(rows)
         if labels is not None:
@@ -90,10 +96,11 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     """Labels every line of a document boilerplate, body or title.
 
     ``fit``/``predict``/``predict_proba`` take a list of documents, each a list of
-    lines; blank lines get no label (None) and a probability row of NaN.
+    lines, and optionally each document's markup rows (from HTML or Markdown);
+    blank lines get no label (None) and a probability row of NaN.
     """
 
-    def __init__(self, n_estimators: int = 400, learning_rate: float = 0.05, num_leaves: int = 63,
+    def __init__(self, n_estimators: int = 250, learning_rate: float = 0.08, num_leaves: int = 63,
                  min_child_samples: int = 40, colsample: float = 0.8, subsample: float = 0.8,
                  threshold: float = 0.5, random_state: int = 0, n_jobs: int = 2) -> None:
         self.n_estimators = n_estimators
@@ -115,44 +122,48 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             "deterministic": True, "num_threads": self.n_jobs, "verbose": -1,
         }
 
-    def _train(self, X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> lgb.Booster:
+    def _train(self, X: np.ndarray, y: np.ndarray, names: Sequence[str], weight: np.ndarray
+               ) -> lgb.Booster:
         """One LightGBM fit.  A few hand-labeled pages get smaller leaves so they still teach."""
         params = self._lgb_params()
         params["min_data_in_leaf"] = min(self.min_child_samples, max(2, len(y) // 100))
-        data = lgb.Dataset(X, label=y, weight=token_weights(X), feature_name=list(names),
+        data = lgb.Dataset(X, label=y, weight=weight, feature_name=list(names),
                            free_raw_data=True, params={"min_data_in_bin": 1} if len(y) < 1000 else None)
         return lgb.train(params, data, num_boost_round=self.n_estimators)
 
     def fit_matrix(self, X: np.ndarray, y: np.ndarray, doc_sizes: Sequence[int],
-                   groups: Sequence[object] | None = None) -> "LineClassifier":
+                   groups: Sequence[object] | None = None, sample_weight: np.ndarray | None = None
+                   ) -> "LineClassifier":
         """Fit on a feature matrix built by ``documents_to_matrix``.
 
         ``groups`` names each document's page: copies of one page (other
         renderings) share a fold, so no out-of-fold prediction has seen its page.
+        ``sample_weight`` multiplies each line's weight (its log token count).
         """
         if len(y) == 0 or len(np.unique(y)) < 2:
             raise ValueError("training data holds a single class: it needs body and boilerplate lines")
         groups = list(range(len(doc_sizes))) if groups is None else list(groups)
         fold_of_group = {g: i % N_FOLDS for i, g in enumerate(dict.fromkeys(groups))}
         fold = np.repeat([fold_of_group[g] for g in groups], doc_sizes)
+        weight = token_weights(X) * (1.0 if sample_weight is None else sample_weight)
         out_of_fold = np.zeros((len(y), len(LABELS)))
         for k in range(N_FOLDS):
             held = fold == k
             if held.all() or not held.any() or len(np.unique(y[~held])) < 2:
                 out_of_fold[held] = 1.0 / len(LABELS)
                 continue
-            out_of_fold[held] = self._train(X[~held], y[~held], FEATURE_NAMES).predict(
+            out_of_fold[held] = self._train(X[~held], y[~held], FEATURE_NAMES, weight[~held]).predict(
                 X[held], num_threads=self.n_jobs)
-        self.booster_ = self._train(X, y, FEATURE_NAMES)
+        self.booster_ = self._train(X, y, FEATURE_NAMES, weight)
         stacked = np.hstack([X, context_features(out_of_fold[:, _BODY] + out_of_fold[:, _TITLE], doc_sizes)])
-        self.context_booster_ = self._train(stacked, y, MODEL_FEATURES)
+        self.context_booster_ = self._train(stacked, y, MODEL_FEATURES, weight)
         self.classes_ = np.array(LABELS)
         self.feature_names_in_ = np.array(MODEL_FEATURES)
         return self
 
-    def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str | None]]
-            ) -> "LineClassifier":
-        X, y, rows = documents_to_matrix(documents, labels)
+    def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str | None]],
+            markups: Markups = None) -> "LineClassifier":
+        X, y, rows = documents_to_matrix(documents, labels, markups)
         return self.fit_matrix(X, y, [len(r) for r in rows])
 
     def predict_proba_matrix(self, X: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarray:
@@ -169,19 +180,20 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         kind = np.where(proba[:, _TITLE] > proba[:, _BODY], _TITLE, _BODY)
         return np.where(content, kind, _LABEL_ID["boilerplate"])
 
-    def predict_proba(self, documents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    def predict_proba(self, documents: Sequence[Sequence[str]], markups: Markups = None
+                      ) -> list[np.ndarray]:
         out = []
-        for lines in documents:
-            X, rows = document_features(list(lines))
+        for d, lines in enumerate(documents):
+            X, rows = document_features(list(lines), None if markups is None else markups[d])
             proba = np.full((len(lines), len(LABELS)), np.nan)
             proba[rows] = self.predict_proba_matrix(X, [len(rows)])
             out.append(proba)
         return out
 
-    def predict(self, documents: Sequence[Sequence[str]], threshold: float | None = None
-                ) -> list[list[str | None]]:
+    def predict(self, documents: Sequence[Sequence[str]], threshold: float | None = None,
+                markups: Markups = None) -> list[list[str | None]]:
         out = []
-        for proba in self.predict_proba(documents):
+        for proba in self.predict_proba(documents, markups):
             labels: list[str | None] = [None] * len(proba)
             rows = np.flatnonzero(~np.isnan(proba[:, 0]))
             for r, label_id in zip(rows, self.labels_from_proba(proba[rows], threshold)):

@@ -1,16 +1,20 @@
-"""Reading input: bytes to text with the right encoding, or a clear error.
+"""Reading input: bytes to text with the right encoding, and which format the text is in.
 
-Order of evidence: an encoding the user forces, a byte-order mark, strict UTF-8,
-then detection by charset-normalizer.  Binary data is refused, not decoded.
+Order of evidence for the encoding: one the user forces, a byte-order mark,
+strict UTF-8, the charset an HTML page declares, then detection by
+charset-normalizer.  Binary data is refused, not decoded.  The format (text,
+Markdown, HTML) comes from the file's extension, else from its first characters.
 """
 
 from __future__ import annotations
 
 import codecs
 import itertools
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from charset_normalizer import from_bytes
 
@@ -71,6 +75,9 @@ def _choose_encoding(head: bytes, source: str, encoding: str | None, complete: b
         return "utf-8", 0
     except UnicodeDecodeError:
         pass
+    declared = declared_charset(head)
+    if declared:
+        return declared, 0
     detected = detect_encoding(head[: 4 * _SNIFF])
     if detected is None:
         raise InputError(f"{source}: cannot tell the text encoding; name it with --encoding")
@@ -145,8 +152,72 @@ def iter_text(path: str | Path, encoding: str | None = None) -> Iterator[str]:
     return iter_decoded(_file_blocks(path), source_name(path), encoding)
 
 
-def read_text(path: str | Path, encoding: str | None = None) -> str:
-    return "".join(iter_text(path, encoding))
+def read_text(path: str | Path, encoding: str | None = None, max_chars: int | None = None) -> str:
+    """The whole decoded text of a file; an InputError past ``max_chars`` characters."""
+    return join_blocks(iter_text(path, encoding), source_name(path), max_chars)
+
+
+def join_blocks(blocks: Iterator[str], source: str, max_chars: int | None = None) -> str:
+    parts, size = [], 0
+    for block in blocks:
+        size += len(block)
+        if max_chars is not None and size > max_chars:
+            raise InputError(f"{source}: larger than {max_chars:,} characters, the limit for a "
+                             "page read whole (HTML); give it as text to stream it")
+        parts.append(block)
+    return "".join(parts)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# What the WHATWG Encoding Standard reads these labels as.
+_CHARSET_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252",
+                    "iso8859-9": "cp1254", "iso8859-11": "cp874", "gb2312": "gb18030",
+                    "gbk": "gb18030"}
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The charset a page's ``<meta>`` declares in its first 4 KiB, if Python knows it.
+
+    A UTF-16 declaration is ignored: a page that can be read to find it is not UTF-16.
+    """
+    match = _META_CHARSET.search(head[:4096])
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    name = _CHARSET_ALIASES.get(name.replace("_", "-"), name)
+    return None if name.startswith(("utf-16", "utf-32")) else name
+
+
+InputFormat = Literal["text", "markdown", "html"]
+_EXTENSIONS: dict[str, InputFormat] = {
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
+    ".txt": "text", ".text": "text",
+}
+_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|ol|td|tr|h[1-6]|article|section|table|img|meta)\b[^>]*>",
+                       re.I)
+_MARKDOWN_SYNTAX = re.compile(r"^ {0,3}#{1,6} \S|\[[^\]\n]+\]\([^)\s]+\)|^ {0,3}```", re.M)
+
+
+def sniff_format(name: str, head: str) -> InputFormat:
+    """The format of an input: by its extension, else by its first 64 KiB of text.
+
+    HTML: starts with a doctype or html/head/body tag, or carries ten tags.  Markdown:
+    two or more headings, links or code fences.  Anything else is text.
+    """
+    by_extension = _EXTENSIONS.get(Path(name).suffix.lower())
+    if by_extension:
+        return by_extension
+    sample = head[:_SNIFF]
+    if _HTML_START.match(sample) or len(_HTML_TAG.findall(sample)) >= 10:
+        return "html"
+    if len(_MARKDOWN_SYNTAX.findall(sample)) >= 2:
+        return "markdown"
+    return "text"
 
 
 def detect_encoding(sample: bytes) -> str | None:

@@ -17,7 +17,7 @@ from boilerstrip.corpus import (EVALUATION_ONLY, MIN_GOLD_COVERAGE, dataset_name
                                 passes_gold_gate)
 from boilerstrip.errors import InputError, LabeledDataError
 from boilerstrip.evaluate import evaluate_documents
-from boilerstrip.labeled import LabeledDocument
+from boilerstrip.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, library_versions, save_model
 from boilerstrip.render import RenderStyle
 
@@ -27,6 +27,11 @@ def refuse_evaluation_only(sources: Sequence[Path]) -> None:
         if dataset_name(source) in EVALUATION_ONLY:
             raise InputError(f"{source}: {dataset_name(source)} is for evaluation only; "
                              "training on it would void the benchmark")
+
+
+def is_hand_labeled(doc: LabeledDocument) -> bool:
+    """Labeled by a person: documents labeled from gold text record its coverage."""
+    return "gold_coverage" not in doc.meta
 
 
 def file_digest(path: Path) -> str:
@@ -74,28 +79,37 @@ def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
 
 
 def train(sources: Sequence[Path], output: Path, split: str | None = "train",
-          styles: Sequence[RenderStyle] = ("scraper", "flat"), seed: int = 0,
-          n_estimators: int = 400, augment: float = 0.3,
-          page_types: Collection[str] | None = None) -> dict[str, Any]:
+          styles: Sequence[RenderStyle] = ("scraper", "flat", "html", "markdown"), seed: int = 0,
+          n_estimators: int = 250, augment: float = 0.3,
+          page_types: Collection[str] | None = None, hand_labeled_weight: float = 1.0
+          ) -> dict[str, Any]:
     """Fit a model on ``sources`` and save it with a model card; returns the saved metadata.
 
     ``augment`` is the share of documents that get one inserted in-article boilerplate block.
+    ``hand_labeled_weight`` weighs the lines of hand-labeled files (labeled-lines files not
+    built from gold text) against the many more lines labeled from page datasets.
     """
     refuse_evaluation_only(sources)
     documents = augment_documents(collect(sources, split, styles, page_types), augment, seed)
     if not documents:
         raise LabeledDataError("no training documents found in " + ", ".join(map(str, sources)))
-    X, y, rows = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents])
+    X, y, rows = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents],
+                                     [d.markup for d in documents])
     if len(np.unique(y)) < 2:
-        raise LabeledDataError("training data holds a single class: it needs body and boilerplate lines")
+        only = f"every labeled line is '{LABELS[int(y[0])]}'" if len(y) else "no labeled line"
+        raise LabeledDataError(f"{', '.join(map(str, sources))}: {only}; training needs both body "
+                               "and boilerplate lines")
     groups = [d.meta.get("id") or i for i, d in enumerate(documents)]
+    weight = np.repeat([hand_labeled_weight if is_hand_labeled(d) else 1.0 for d in documents],
+                       [len(r) for r in rows])
     model = LineClassifier(n_estimators=n_estimators, random_state=seed).fit_matrix(
-        X, y, [len(r) for r in rows], groups)
+        X, y, [len(r) for r in rows], groups, weight)
     metadata = {
         "metrics": held_out_metrics(model, sources, split, page_types),
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "seed": seed,
         "augment": augment,
+        "hand_labeled_weight": hand_labeled_weight,
         "threshold": model.threshold,
         "training": data_summary(sources, documents, split, styles, page_types),
     }
@@ -145,6 +159,8 @@ pages where less than {MIN_GOLD_COVERAGE} of the gold text is found in the page 
 Page types learnt from: {training['page_types']}.
 A share of {metadata.get('augment', 0)} of documents got one in-article boilerplate block (an
 embedded social post or a "read also" line) inserted between paragraphs (`boilerstrip/augment.py`).
+Each line of a hand-labeled file (the `examples` rows below) weighs {metadata.get('hand_labeled_weight', 1.0)}
+times a line labeled from gold text.
 
 | dataset | documents | sites | labeled lines |
 |---|---|---|---|

@@ -108,3 +108,65 @@ def test_train_on_malformed_labeled_lines_names_file_and_line_and_writes_nothing
     assert result.exit_code == 4
     assert f"{bad}:2: unknown label 'bodyy'" in result.stderr
     assert not model.exists() and not (tmp_path / "m.md").exists()
+
+
+HTML = str(EXAMPLES / "news_en.html")
+MARKDOWN = str(EXAMPLES / "news_en.md")
+PARAGRAPHS = ("Volunteers counting seabirds on Marrow Island", "The count, carried out over six",
+              "Trust ecologist Maarten Okafor", "Not every species did as well",
+              "The island, a forty-minute boat ride")
+BOILERPLATE = ("Home", "City council approves", "We use cookies", "Share on Facebook", "Most read",
+               "Ferry timetable", "Newsletter", "All rights reserved", "Tracking pixel")
+
+
+def _assert_article(text: str) -> None:
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    for boilerplate in BOILERPLATE:
+        assert boilerplate not in text
+
+
+def test_predict_an_html_page_keeps_its_article_blocks_as_text():
+    result = runner.invoke(app, ["predict", HTML])
+    assert result.exit_code == 0, result.output
+    _assert_article(result.stdout)
+    assert "<p>" not in result.stdout and "<" not in result.stdout.replace('"', "")
+
+
+def test_predict_html_output_keeps_markup_and_jsonl_names_each_block():
+    result = runner.invoke(app, ["predict", "--format", "html", HTML])
+    _assert_article(result.stdout)
+    assert "<p>Volunteers counting seabirds" in result.stdout
+    assert "<nav" not in result.stdout and "<script" not in result.stdout
+    records = [json.loads(line) for line in
+               runner.invoke(app, ["predict", "-f", "jsonl", HTML]).stdout.splitlines()]
+    body = [r for r in records if r["label"] == "body"]
+    assert body and all(r["source"].startswith("/html[1]/body[1]/main[1]/article[1]") for r in body)
+
+
+def test_html_on_stdin_is_sniffed_and_the_input_format_can_be_forced():
+    page = read_text(HTML)
+    _assert_article(runner.invoke(app, ["predict", "-"], input=page).stdout)
+    as_text = runner.invoke(app, ["predict", "--input-format", "text", HTML])
+    assert as_text.exit_code == 0
+    page_lines = page.splitlines()
+    assert all(line in page_lines for line in as_text.stdout.splitlines())  # the file's own lines
+
+
+def test_predict_markdown_keeps_the_article_lines_verbatim():
+    result = runner.invoke(app, ["predict", MARKDOWN])
+    assert result.exit_code == 0, result.output
+    _assert_article(result.stdout)
+    source = read_text(MARKDOWN).splitlines()
+    assert all(line in source for line in result.stdout.splitlines())
+
+
+def test_train_on_a_single_class_names_the_data_and_writes_nothing(tmp_path):
+    only_body = tmp_path / "only-body.lines"
+    only_body.write_text("body\tA first line of the article.\nbody\tA second line of it.\n",
+                         encoding="utf-8")
+    model = tmp_path / "m.json.gz"
+    result = runner.invoke(app, ["train", str(only_body), "-o", str(model)])
+    assert result.exit_code == 4
+    assert f"{only_body}: every labeled line is 'body'" in result.stderr
+    assert not model.exists() and not (tmp_path / "m.md").exists()

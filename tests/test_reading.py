@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from boilerstrip.errors import InputError
-from boilerstrip.reading import decode, read_text
+from boilerstrip.reading import declared_charset, decode, read_text, sniff_format
 
 ARABIC = "قال رئيس الجمعية إن الحملة تستهدف غرس أكثر من خمسة آلاف فسيلة قبل نهاية الشتاء، مع توفير أنظمة ري.\n" * 3
 RUSSIAN = "Волонтёры насчитали рекордное число морских птиц на острове этой осенью, сообщил фонд.\n" * 3
@@ -57,3 +57,25 @@ def test_any_bytes_decode_or_raise_input_error(data, encoding):
         assert str(error).startswith("fuzz.bin: ")
     else:
         assert isinstance(text, str) and text
+
+
+@pytest.mark.parametrize("name, head, expected", [
+    ("page.html", "plain words", "html"),
+    ("notes.md", "<html>", "markdown"),
+    ("page.txt", "<!DOCTYPE html><html>", "text"),
+    ("-", "  <!-- saved --> <!doctype HTML><html><body>", "html"),
+    ("dump", "<div>" + "<p>para</p>" * 10 + "</div>", "html"),
+    ("-", "# Title\n\nRead [the report](https://example.com/r).\n", "markdown"),
+    ("-", "Home | News\n- 09:40 Headline\nA paragraph of text.\n", "text"),
+])
+def test_input_format_by_extension_then_content(name, head, expected):
+    assert sniff_format(name, head) == expected
+
+
+def test_an_html_page_is_read_in_the_charset_it_declares():
+    arabic = "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في المدينة"
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+            f"</head><body><p>{arabic}</p></body></html>")
+    assert decode(page.encode("cp1256"), "page.html") == page
+    assert declared_charset(b'<meta charset="ISO-8859-1">') == "cp1252"  # as browsers read it
+    assert declared_charset(b'<meta charset="utf-16">') is None

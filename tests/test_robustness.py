@@ -1,5 +1,11 @@
 """Bad and unusual input through the CLI: a clear error or a correct result, never a crash."""
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
@@ -72,3 +78,44 @@ def test_an_input_far_larger_than_a_page_streams_in_batches(tmp_path):
     source = iter(path.read_text(encoding="utf-8").splitlines())
     assert all(any(line == candidate for candidate in source) for line in kept)  # verbatim, in order
     assert len(kept) > copies
+
+
+@pytest.mark.parametrize("markup, expected", [
+    ("<div>" * 10_000 + "<p>Deep paragraph text" + "</div>" * 3, None),
+    ("<html><body><p>unclosed <b>bold <i>and <a href='x'>a link<table><tr><td>cell", None),
+    ("<html><head><script>var a = '<p>not text</p>';</script></head><body></body></html>", ""),
+    ("<html><body>\x01 stray < and > and &bogus; entities</body></html>", None),
+])
+def test_malformed_html_pages_give_a_result_not_a_crash(tmp_path, markup, expected):
+    path = tmp_path / "page.html"
+    path.write_text(markup, encoding="utf-8")
+    result = predict(path, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    if expected is not None:
+        assert result.stdout == expected
+
+
+def test_a_50_mb_single_line_comes_back_whole(tmp_path):
+    words = EN.read_text(encoding="utf-8").replace("\n", " ")
+    line = (words * (50_000_000 // len(words) + 1))[:50_000_000]
+    path = tmp_path / "one-line.txt"
+    path.write_text(line, encoding="utf-8")
+    result = predict(path, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(row) for row in result.stdout.splitlines()]
+    assert record["text"] == line and record["label"] in ("body", "boilerplate", "title")
+
+
+def test_an_unreadable_file_is_reported_and_the_others_still_processed(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Some private words.\n", encoding="utf-8")
+    secret.chmod(0)
+    command = [sys.executable, "-m", "boilerstrip.cli", "predict", str(secret), str(EN)]
+    if os.geteuid() == 0:  # root reads anything: run the CLI without the capabilities that allow it
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv to drop the file-read override")
+        command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 3
+    assert done.stderr == f"boilerstrip: {secret}: permission denied\n"
+    assert "Volunteers counting seabirds" in done.stdout

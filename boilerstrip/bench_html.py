@@ -1,0 +1,131 @@
+"""`make bench-html`: boilerstrip beside the HTML extractors, on whole pages, in one process.
+
+Each system gets a page's HTML and returns its main text; the score is the
+Article Extraction Benchmark metric (4-gram shingle precision, recall and F1,
+per page then averaged, as the benchmark's evaluate.py), and pages per second on
+one core.  aeb is all 181 benchmark pages (boilerstrip never trained or tuned on
+them); wceb2026 and daniel are their held-out (test-split) sites.
+Run as ``python -m boilerstrip.bench_html``; it prints, the library does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from boilerstrip import api  # noqa: E402
+from boilerstrip.corpus import Page, read_pages  # noqa: E402
+from boilerstrip.evaluate import aeb_metrics, shingle_match  # noqa: E402
+from boilerstrip.render import render_html  # noqa: E402
+
+Extractor = Callable[[Page], str]
+_JUSTEXT_STOPLISTS = {"en": "English", "ru": "Russian", "el": "Greek", "pl": "Polish",
+                      "zh": None, "ar": "Arabic", "de": "German", "fr": "French"}
+
+
+def boilerstrip_extractor() -> Extractor:
+    model = api.load_model()
+    model.n_jobs = 1
+    return lambda page: api.strip_html(page.html, model)
+
+
+def trafilatura_extractor(favor_precision: bool = False) -> Extractor:
+    import trafilatura
+
+    return lambda page: trafilatura.extract(page.html, favor_precision=favor_precision) or ""
+
+
+def readability_extractor() -> Extractor:
+    from readability import Document
+
+    # readability returns the article as HTML; it becomes text block by block, as ours does.
+    return lambda page: "\n".join(render_html(Document(page.html).summary(html_partial=True)))
+
+
+def justext_extractor() -> Extractor:
+    import justext
+
+    def extract(page: Page) -> str:
+        name = _JUSTEXT_STOPLISTS.get(page.lang, "English")
+        stoplist = justext.get_stoplist(name) if name else frozenset()
+        options = {} if name else {"stopwords_low": 0, "stopwords_high": 0}
+        paragraphs = justext.justext(page.html.encode("utf-8"), stoplist, encoding="utf-8", **options)
+        return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+    return extract
+
+
+def boilerpy3_extractor() -> Extractor:
+    import logging
+
+    from boilerpy3 import extractors
+
+    logging.getLogger("boilerpy3").setLevel(logging.ERROR)  # a warning per page with nested links
+
+    extractor = extractors.ArticleExtractor(raise_on_failure=False)
+    return lambda page: extractor.get_content(page.html) or ""
+
+
+def resiliparse_extractor() -> Extractor:
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    return lambda page: extract_plain_text(HTMLTree.parse(page.html), main_content=True)
+
+
+SYSTEMS: dict[str, Callable[[], Extractor]] = {
+    "boilerstrip": boilerstrip_extractor,
+    "trafilatura": trafilatura_extractor,
+    "trafilatura (favor_precision)": lambda: trafilatura_extractor(favor_precision=True),
+    "readability-lxml": readability_extractor,
+    "jusText": justext_extractor,
+    "boilerpy3": boilerpy3_extractor,
+    "resiliparse": resiliparse_extractor,
+}
+
+
+def score(extract: Extractor, pages: list[Page]) -> dict[str, float]:
+    """The AEB metric and speed of one system over ``pages``; a page that raises scores empty."""
+    texts, failures = [], 0
+    start = time.perf_counter()
+    for page in pages:
+        try:
+            texts.append(extract(page))
+        except Exception:  # a competitor's crash on one page must not end the benchmark
+            texts.append("")
+            failures += 1
+    seconds = time.perf_counter() - start
+    metrics = aeb_metrics([shingle_match(page.main_text, text) for page, text in zip(pages, texts)])
+    return {**metrics, "pages_per_s": len(pages) / seconds, "failures": failures}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--sets", nargs="+", default=["aeb", "wceb2026", "daniel"])
+    parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=list(SYSTEMS))
+    parser.add_argument("--json", type=Path, help="Also write the results as JSON.")
+    args = parser.parse_args()
+    results: dict[str, dict] = {}
+    for name in args.sets:
+        split = None if name == "aeb" else "test"
+        pages = list(read_pages(args.datasets / f"{name}.jsonl.gz", split=split))
+        print(f"\n{name}: {len(pages)} pages" + (" (test-split sites)" if split else ""))
+        print(f"{'system':<32}{'precision':>10}{'recall':>10}{'F1':>8}{'pages/s':>10}{'failures':>10}")
+        for system in args.systems:
+            row = score(SYSTEMS[system](), pages)
+            results.setdefault(name, {})[system] = row
+            print(f"{system:<32}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>8.3f}"
+                  f"{row['pages_per_s']:>10.1f}{row['failures']:>10}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Markup features: what HTML and Markdown say about a line, and plain text saying nothing."""
+
+import numpy as np
+
+from boilerstrip.features import FEATURE_NAMES, document_features
+from boilerstrip.markup import MARKUP_INDEX, markdown_markup, markdown_visible_text
+from boilerstrip.render import render_page
+
+from conftest import EXAMPLES
+
+MARKDOWN = [
+    "# Storm closes harbour",
+    "",
+    "- [Home](/) [World](/world)",
+    "The harbour closed after a storm [damaged](/s) two piers, see https://example.com/x for more.",
+    "> A quoted line",
+    "![photo](/a.jpg) Caption under the photo",
+    "```",
+    "code inside a fence",
+    "```",
+    "| a | b |",
+]
+
+
+def column(markup, name):
+    return list(markup[:, MARKUP_INDEX[name]])
+
+
+def test_markdown_syntax_fills_the_shared_columns():
+    markup = markdown_markup(MARKDOWN)
+    assert column(markup, "heading_level")[0] == 1
+    assert column(markup, "link_density")[2] == 9 / 10 and column(markup, "links")[2] == 2
+    density = column(markup, "link_density")[3]
+    assert 0.2 < density < 0.5 and column(markup, "links")[3] == 2  # a link and a bare URL
+    assert column(markup, "quote")[4] == 1 and column(markup, "images")[5] == 1
+    assert column(markup, "code")[6:9] == [1, 1, 1] and column(markup, "code")[9] == 0
+    assert column(markup, "table_cell")[9] == 1 and column(markup, "list_item")[2] == 1
+    assert np.isnan(markup[:, MARKUP_INDEX["in_nav"]]).all()  # HTML-only columns stay missing
+
+
+def test_markdown_visible_text_drops_urls_and_images():
+    assert markdown_visible_text(MARKDOWN[3]).startswith("The harbour closed after a storm damaged two")
+    assert markdown_visible_text(MARKDOWN[5]) == " Caption under the photo"
+
+
+def test_html_markup_of_the_example_page():
+    page = render_page((EXAMPLES / "news_en.html").read_text(encoding="utf-8"))
+    row = {line: dict(zip(MARKUP_INDEX, page.markup[i])) for i, line in enumerate(page.lines)}
+    nav = row["- Home"]
+    assert nav["in_nav"] == 1 and nav["cls_nav"] == 1 and nav["link_density"] == 1
+    body = row[next(line for line in page.lines if line.startswith("Volunteers counting"))]
+    assert body["in_p"] == 1 and body["in_article"] == 1 and body["in_main"] == 1
+    assert body["cls_content"] == 1 and body["link_density"] == 0 and body["in_nav"] == 0
+    assert row["Be the first to comment."]["cls_comment"] == 1
+    assert row["© 2026 Coastline Gazette. All rights reserved."]["in_footer"] == 1
+    cookie = row[next(line for line in page.lines if line.startswith("We use cookies"))]
+    assert cookie["cls_cookie"] == 1 and 0 < cookie["link_density"] < 0.2
+    headline = row["Volunteers count record number of seabirds on Marrow Island"]
+    assert headline["heading_level"] == 1 and headline["cls_title"] == 1
+    assert "Tracking pixel fallback text" not in page.lines
+
+
+def test_plain_text_has_missing_markup_and_html_has_it():
+    page = render_page((EXAMPLES / "news_en.html").read_text(encoding="utf-8"))
+    markup_columns = [i for i, name in enumerate(FEATURE_NAMES) if name.startswith("markup.")]
+    text_X, _ = document_features(page.lines)
+    html_X, _ = document_features(page.lines, page.markup)
+    assert np.isnan(text_X[:, markup_columns]).all()
+    assert not np.isnan(html_X[:, markup_columns[:5]]).any()
+    text_columns = [i for i in range(len(FEATURE_NAMES)) if i not in markup_columns]
+    assert np.array_equal(text_X[:, text_columns], html_X[:, text_columns], equal_nan=True)
