@@ -21,12 +21,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from boilerstrip import api  # noqa: E402
 from boilerstrip.corpus import Page, read_pages  # noqa: E402
-from boilerstrip.evaluate import aeb_metrics, shingle_match  # noqa: E402
+from boilerstrip.evaluate import aeb_metrics, run_justext, shingle_match  # noqa: E402
 from boilerstrip.render import render_html  # noqa: E402
 
 Extractor = Callable[[Page], str]
-_JUSTEXT_STOPLISTS = {"en": "English", "ru": "Russian", "el": "Greek", "pl": "Polish",
-                      "zh": None, "ar": "Arabic", "de": "German", "fr": "French"}
 
 
 def boilerstrip_extractor() -> Extractor:
@@ -49,16 +47,8 @@ def readability_extractor() -> Extractor:
 
 
 def justext_extractor() -> Extractor:
-    import justext
-
-    def extract(page: Page) -> str:
-        name = _JUSTEXT_STOPLISTS.get(page.lang, "English")
-        stoplist = justext.get_stoplist(name) if name else frozenset()
-        options = {} if name else {"stopwords_low": 0, "stopwords_high": 0}
-        paragraphs = justext.justext(page.html.encode("utf-8"), stoplist, encoding="utf-8", **options)
-        return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
-
-    return extract
+    return lambda page: "\n".join(p.text for p in run_justext(page.html, page.lang)
+                                  if not p.is_boilerplate)
 
 
 def boilerpy3_extractor() -> Extractor:

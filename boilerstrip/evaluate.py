@@ -63,16 +63,21 @@ def c4_rules(lines: Sequence[str], lang: str) -> list[bool]:
     return [bool(_C4_TERMINAL.search(line)) and len(line.split()) >= 5 for line in lines]
 
 
-def justext_lines(lines: Sequence[str], lang: str) -> list[bool]:
-    """jusText's classifier with each line as one paragraph (its stoplist for the language)."""
+def run_justext(page_html: str, lang: str) -> list:
+    """jusText's paragraphs of a page, with the stoplist of its language; a language
+    without one is judged on length and links alone (stopword thresholds at zero)."""
     import justext
 
+    name = _JUSTEXT_STOPLISTS.get(lang)
+    options = {} if name else {"stopwords_low": 0, "stopwords_high": 0}
+    stoplist = justext.get_stoplist(name) if name else frozenset()
+    return justext.justext(page_html.encode("utf-8"), stoplist, encoding="utf-8", **options)
+
+
+def justext_lines(lines: Sequence[str], lang: str) -> list[bool]:
+    """jusText's classifier with each line as one paragraph."""
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
-    stoplist_name = _JUSTEXT_STOPLISTS.get(lang)
-    options = {} if stoplist_name else {"stopwords_low": 0, "stopwords_high": 0}
-    stoplist = justext.get_stoplist(stoplist_name) if stoplist_name else frozenset()
-    paragraphs = justext.justext(f"<html><body>{body}</body></html>".encode("utf-8"),
-                                 stoplist, encoding="utf-8", **options)
+    paragraphs = run_justext(f"<html><body>{body}</body></html>", lang)
     kept = [False] * len(lines)
     for paragraph in paragraphs:
         match = re.search(r"p\[(\d+)\]$", paragraph.xpath)
