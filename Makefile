@@ -22,9 +22,11 @@ run: install  ## strip the bundled example with the shipped model
 test: install  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
-model: install  ## retrain the shipped default model (never on aeb)
-	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render all --seed 0 \
+model: install  ## retrain the shipped models, one for text and Markdown, one for HTML (never on aeb)
+	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render text --seed 0 \
 		--hand-labeled-weight 50 -o models/default.json.gz
+	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render html --seed 0 --crop 0 \
+		--hand-labeled-weight 50 -o models/html.json.gz
 
 eval: install  ## accuracy on aeb and on held-out sites, beside the baselines
 	$(BIN)/boilerstrip eval $(SHARED)/aeb.jsonl.gz $(TRAIN_SETS) --render all

@@ -1,10 +1,15 @@
-"""In-article boilerplate for training: what real pages put between paragraphs.
+"""Training documents the datasets hold too few of.
 
-Articles carry embedded social posts (often in another language or script),
-"read also" links and share prompts between their paragraphs.  The gold datasets
-hold too few for the model to learn them, and there the surrounding prose pulls
-such lines into the article.  Training inserts some, labeled boilerplate, into a
-seeded share of documents.
+In-article boilerplate: articles carry embedded social posts (often in another
+language or script), "read also" links and share prompts between their
+paragraphs.  The gold datasets hold too few for the model to learn them, and
+there the surrounding prose pulls such lines into the article.  Training inserts
+some, labeled boilerplate, into a seeded share of documents.
+
+Text that ends with the article: a whole page always ends in a footer, but a
+scraper that saved only the article region, or a user who cut the page, gives
+text whose last line is the article's; a seeded share of text documents are cut
+after their last body line so the model sees that too.
 """
 
 from __future__ import annotations
@@ -110,4 +115,21 @@ def augment_documents(documents: Sequence[LabeledDocument], share: float, seed: 
                 labels[at:at] = ["boilerplate"] * len(block)
                 gaps = [k + len(block) if k >= at else k for k in gaps]
         out[i] = LabeledDocument(lines, labels, dict(doc.meta))
+    return out
+
+
+def crop_documents(documents: Sequence[LabeledDocument], share: float, seed: int
+                   ) -> list[LabeledDocument]:
+    """Copies of ``documents`` where a ``share`` of the text ones (no markup: a page's
+    HTML keeps its footer) end after their last body line.  Their start stays: what
+    comes before an article (a run-together ticker, a menu) is still there."""
+    rng = random.Random(seed)
+    out = list(documents)
+    for i, doc in enumerate(documents):
+        if rng.random() >= share or doc.markup is not None:
+            continue
+        body = [k for k, label in enumerate(doc.labels) if label == "body"]
+        if body:
+            end = body[-1] + 1
+            out[i] = LabeledDocument(list(doc.lines[:end]), list(doc.labels[:end]), dict(doc.meta))
     return out

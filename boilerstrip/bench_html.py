@@ -27,8 +27,8 @@ from boilerstrip.render import render_html  # noqa: E402
 Extractor = Callable[[Page], str]
 
 
-def boilerstrip_extractor() -> Extractor:
-    model = api.load_model()
+def boilerstrip_extractor(model_path: Path | None = None) -> Extractor:
+    model = api.load_model(model_path, "html")
     model.n_jobs = 1
     return lambda page: api.strip_html(page.html, model)
 
@@ -100,6 +100,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=Path, default=Path("../shared/datasets"))
     parser.add_argument("--sets", nargs="+", default=["aeb", "wceb2026", "daniel"])
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=list(SYSTEMS))
+    parser.add_argument("--model", type=Path, help="boilerstrip model file (default: the shipped one).")
     parser.add_argument("--json", type=Path, help="Also write the results as JSON.")
     args = parser.parse_args()
     results: dict[str, dict] = {}
@@ -109,7 +110,9 @@ def main() -> None:
         print(f"\n{name}: {len(pages)} pages" + (" (test-split sites)" if split else ""))
         print(f"{'system':<32}{'precision':>10}{'recall':>10}{'F1':>8}{'pages/s':>10}{'failures':>10}")
         for system in args.systems:
-            row = score(SYSTEMS[system](), pages)
+            extractor = (boilerstrip_extractor(args.model) if system == "boilerstrip"
+                         else SYSTEMS[system]())
+            row = score(extractor, pages)
             results.setdefault(name, {})[system] = row
             print(f"{system:<32}{row['precision']:>10.3f}{row['recall']:>10.3f}{row['f1']:>8.3f}"
                   f"{row['pages_per_s']:>10.1f}{row['failures']:>10}", flush=True)

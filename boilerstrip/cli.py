@@ -56,10 +56,12 @@ class Render(str, Enum):
     html = "html"
     markdown = "markdown"
     both = "both"
+    text = "text"
     all = "all"
 
 
-_RENDER_GROUPS = {"both": ("scraper", "flat"), "all": ("scraper", "flat", "html", "markdown")}
+_RENDER_GROUPS = {"both": ("scraper", "flat"), "text": ("scraper", "flat", "markdown"),
+                  "all": ("scraper", "flat", "html", "markdown")}
 
 
 def _fail(error: BoilerstripError) -> int:
@@ -69,7 +71,8 @@ def _fail(error: BoilerstripError) -> int:
 
 def _styles(render: Render) -> tuple[str, ...]:
     """Render styles: text a scraper writes (scraper, flat; both), text with the page's
-    HTML markup (html), Markdown as crawl tools write it (markdown); all four."""
+    HTML markup (html), Markdown as crawl tools write it (markdown); scraper, flat and
+    markdown (text: what the text model learns from); all four."""
     return _RENDER_GROUPS.get(render.value, (render.value,))
 
 
@@ -104,6 +107,7 @@ def _classified_batches(name: str, classifier, threshold: float | None, encoding
     head = next(blocks, "")
     kind = sniff_format(name, head) if input_format is InputFormatChoice.auto else input_format.value
     blocks = itertools.chain([head], blocks)
+    classifier = classifier or api.load_model(None, kind)
     if kind == "html":
         page = join_blocks(blocks, source_name(name), MAX_HTML_CHARS)
         yield api.classify(page, classifier, threshold, "html")
@@ -153,7 +157,8 @@ def predict(
         help="What the files are; auto goes by the extension (.html .htm .md .txt), else by content."),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
                                               help="Cut on P(content); higher keeps less."),
-    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model)."),
+    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model for "
+                                                    "the input's kind: text and Markdown, or HTML)."),
     keep_title: bool = typer.Option(False, "--keep-title", help="Keep the headline too."),
     encoding: Optional[str] = typer.Option(None, help="Force the input encoding."),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
@@ -161,7 +166,7 @@ def predict(
 ) -> None:
     """Print the article lines of each file, verbatim and in order (HTML: one block a line)."""
     try:
-        classifier = api.load_model(model)
+        classifier = api.load_model(model) if model else None
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     if output is None:
@@ -190,6 +195,8 @@ def train(
     trees: int = typer.Option(250, min=1, help="Boosting rounds."),
     augment: float = typer.Option(0.3, min=0.0, max=1.0,
                                   help="Share of documents given inserted in-article boilerplate blocks."),
+    crop: float = typer.Option(0.2, min=0.0, max=1.0,
+                               help="Share of text documents cut to end with their last body line."),
     page_type: Optional[list[str]] = typer.Option(None, help="Learn only from pages of this type "
                                                   "(repeatable), where a dataset gives types."),
     hand_labeled_weight: float = typer.Option(
@@ -201,8 +208,8 @@ def train(
 
     try:
         meta = train_model(data, output, None if split == "all" else split, _styles(render),
-                           seed=seed, n_estimators=trees, augment=augment, page_types=page_type,
-                           hand_labeled_weight=hand_labeled_weight)
+                           seed=seed, n_estimators=trees, augment=augment, crop=crop,
+                           page_types=page_type, hand_labeled_weight=hand_labeled_weight)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     counts = meta["training"]["labels"]
@@ -229,7 +236,8 @@ def _print_report(report: dict, systems: list[str]) -> None:
 @app.command("eval")
 def evaluate(
     data: list[Path] = typer.Argument(..., help="Labeled-lines files or folders, or page datasets."),
-    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model)."),
+    model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model for "
+                                                    "each rendering: text and Markdown, or HTML)."),
     split: str = typer.Option("auto", help="Site split of page datasets: test (held-out sites), "
                                            "train, all; auto is all for aeb and test otherwise."),
     render: Render = typer.Option(Render.scraper, help="How page datasets are rendered to lines."),
@@ -242,10 +250,10 @@ def evaluate(
     from boilerstrip.evaluate import BASELINES, Evaluation, evaluate_documents
 
     try:
-        classifier = api.load_model(model)
         total = Evaluation()
         styles = _styles(render)
         for style in styles:
+            classifier = api.load_model(model, "html" if style == "html" else "text")
             for source in data:
                 chosen = split
                 if split == "auto":

@@ -39,7 +39,12 @@ CLASS_WORDS = {
     "cls_title": r"title|headline|heading|h1",
     "cls_caption": r"caption|credit|figure|photo|image|img|media|gallery",
 }
-HTML_ONLY = (*TAG_FLAGS, *CLASS_WORDS, "depth")
+# Where the page's running text is: the share of its paragraph text under the line's
+# parent and grandparent elements, whether the line lies inside the deepest element
+# holding most of that text (the article's container, found the way readability
+# finds it) and how many levels below it or above it the line sits.
+TEXT_SHARES = ("para_share_parent", "para_share_grandparent", "in_text_root", "text_root_steps")
+HTML_ONLY = (*TAG_FLAGS, *CLASS_WORDS, "depth", *TEXT_SHARES)
 MARKUP_NAMES: tuple[str, ...] = SHARED + HTML_ONLY
 MARKUP_INDEX = {name: i for i, name in enumerate(MARKUP_NAMES)}
 
@@ -50,6 +55,60 @@ CLASS_PATTERN = re.compile(
 def class_flags(attribute_text: str) -> list[str]:
     """The CLASS_WORDS groups named by an element's class and id (lower-cased)."""
     return [match.lastgroup for match in CLASS_PATTERN.finditer(attribute_text)]
+
+
+PARAGRAPH_CHARS = 60
+PARAGRAPH_LINK_DENSITY = 0.25
+TEXT_ROOT_SHARE = 0.5
+
+
+def _parent(path: str) -> str:
+    """The XPath of ``path``'s parent element; the top element is its own parent."""
+    cut = path.rfind("/")
+    return path[:cut] if cut > 0 else path
+
+
+def text_shares(paths: list[str], chars: np.ndarray, link_density: np.ndarray) -> np.ndarray:
+    """TEXT_SHARES columns of each line from its block's XPath.
+
+    Paragraph text is the characters of lines of at least PARAGRAPH_CHARS with
+    little link text (all lines with some plain text, on a page with no such line).
+    """
+    out = np.zeros((len(paths), len(TEXT_SHARES)))
+    weight = np.where((chars >= PARAGRAPH_CHARS) & (link_density < PARAGRAPH_LINK_DENSITY), chars, 0.0)
+    if not weight.any():
+        weight = np.where(link_density < 0.5, chars, 0.0)
+    total = weight.sum()
+    if total == 0:
+        return out
+    under: dict[str, float] = {}
+    for i in np.flatnonzero(weight):
+        node, w = paths[i], weight[i]
+        cut = node.rfind("/")
+        while cut > 0:  # every container of the block, not the block itself
+            node = node[:cut]
+            under[node] = under.get(node, 0.0) + w
+            cut = node.rfind("/")
+    root = max((node for node, w in under.items() if w >= TEXT_ROOT_SHARE * total),
+               key=len, default="")
+    root_depth = root.count("/")
+    root_steps = root.split("/")
+    for i, path in enumerate(paths):
+        parent = _parent(path)
+        out[i, 0] = under.get(parent, 0.0) / total
+        out[i, 1] = under.get(_parent(parent), 0.0) / total
+        if not root:
+            continue
+        if path == root or path.startswith(root + "/"):
+            out[i, 2] = 1.0
+            out[i, 3] = path.count("/") - root_depth
+        else:  # levels from the line's nearest common ancestor with the root up to the root
+            steps = path.split("/")
+            shared = 0
+            while shared < min(len(steps), len(root_steps)) and steps[shared] == root_steps[shared]:
+                shared += 1
+            out[i, 3] = shared - 1 - root_depth
+    return out
 
 
 _MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(([^)\n]*)\)")

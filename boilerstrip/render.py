@@ -18,7 +18,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
-from boilerstrip.markup import CLASS_WORDS, MARKUP_INDEX, MARKUP_NAMES, TAG_FLAGS, class_flags
+from boilerstrip.markup import (CLASS_WORDS, MARKUP_INDEX, MARKUP_NAMES, TAG_FLAGS, TEXT_SHARES,
+                                class_flags, text_shares)
 
 RenderStyle = Literal["scraper", "flat", "markdown", "html"]
 
@@ -284,6 +285,10 @@ def render_page(html: str) -> RenderedPage:
         stack.extend(reversed(children))
     writer.flush()
     markup = np.array(writer.rows, dtype=np.float64).reshape(-1, len(MARKUP_NAMES))
+    chars = np.array([len(line) - len(prefix) for line, prefix in zip(writer.lines, writer.prefixes)],
+                     dtype=np.float64)
+    shares = [MARKUP_INDEX[name] for name in TEXT_SHARES]
+    markup[:, shares] = text_shares(writer.paths, chars, markup[:, MARKUP_INDEX["link_density"]])
     return RenderedPage(writer.lines, writer.prefixes, writer.markdown, writer.html, writer.paths,
                         markup)
 

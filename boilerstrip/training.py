@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from boilerstrip.atomic import write_atomic
-from boilerstrip.augment import augment_documents
+from boilerstrip.augment import augment_documents, crop_documents
 from boilerstrip.corpus import (EVALUATION_ONLY, MIN_GOLD_COVERAGE, dataset_name, iter_documents,
                                 passes_gold_gate)
 from boilerstrip.errors import InputError, LabeledDataError
@@ -81,16 +81,18 @@ def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
 def train(sources: Sequence[Path], output: Path, split: str | None = "train",
           styles: Sequence[RenderStyle] = ("scraper", "flat", "html", "markdown"), seed: int = 0,
           n_estimators: int = 250, augment: float = 0.3,
-          page_types: Collection[str] | None = None, hand_labeled_weight: float = 1.0
-          ) -> dict[str, Any]:
+          page_types: Collection[str] | None = None, hand_labeled_weight: float = 1.0,
+          crop: float = 0.2) -> dict[str, Any]:
     """Fit a model on ``sources`` and save it with a model card; returns the saved metadata.
 
-    ``augment`` is the share of documents that get one inserted in-article boilerplate block.
+    ``augment`` is the share of documents that get one inserted in-article boilerplate block;
+    ``crop`` the share of text documents cut to end with their article.
     ``hand_labeled_weight`` weighs the lines of hand-labeled files (labeled-lines files not
     built from gold text) against the many more lines labeled from page datasets.
     """
     refuse_evaluation_only(sources)
     documents = augment_documents(collect(sources, split, styles, page_types), augment, seed)
+    documents = crop_documents(documents, crop, seed + 1)
     if not documents:
         raise LabeledDataError("no training documents found in " + ", ".join(map(str, sources)))
     X, y, rows = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents],
@@ -105,10 +107,11 @@ def train(sources: Sequence[Path], output: Path, split: str | None = "train",
     model = LineClassifier(n_estimators=n_estimators, random_state=seed).fit_matrix(
         X, y, [len(r) for r in rows], groups, weight)
     metadata = {
-        "metrics": held_out_metrics(model, sources, split, page_types),
+        "metrics": held_out_metrics(model, sources, split, page_types, styles[0]),
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "seed": seed,
         "augment": augment,
+        "crop": crop,
         "hand_labeled_weight": hand_labeled_weight,
         "threshold": model.threshold,
         "training": data_summary(sources, documents, split, styles, page_types),
@@ -119,12 +122,13 @@ def train(sources: Sequence[Path], output: Path, split: str | None = "train",
 
 
 def held_out_metrics(model: LineClassifier, sources: Sequence[Path], split: str | None,
-                     page_types: Collection[str] | None) -> dict[str, float]:
-    """Kept-text F1 on the test sites of the page datasets trained on their train sites."""
+                     page_types: Collection[str] | None, style: RenderStyle) -> dict[str, float]:
+    """Kept-text F1 on the test sites of the page datasets trained on their train sites,
+    rendered in ``style`` (the first the model learnt from)."""
     pages = [s for s in sources if s.name.endswith((".jsonl", ".jsonl.gz"))]
     if split != "train" or not pages:
         return {}
-    report = evaluate_documents(model, iter_documents(pages, "test", "scraper", page_types),
+    report = evaluate_documents(model, iter_documents(pages, "test", style, page_types),
                                 baselines=()).report()
     return {f"{group} (test sites)": scores["kept_text"]["boilerstrip"]["f1"]
             for group, scores in report.items()}
@@ -146,9 +150,12 @@ def model_card(model_path: Path, metadata: dict[str, Any]) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in library_versions().items())
     metrics = metadata.get("metrics") or {}
     metric_lines = "\n".join(f"| {k} | {v:.3f} |" for k, v in sorted(metrics.items())) or "| (none) | |"
+    styles = training["render_styles"]
+    serves = ("HTML" if styles == ["html"] else "text and Markdown" if "html" not in styles
+              else "text, Markdown and HTML")
     return f"""# Model card: {model_path.name}
 
-A LightGBM line classifier (labels: boilerplate, body, title) for boilerstrip.
+A LightGBM line classifier (labels: boilerplate, body, title) for boilerstrip, for {serves} input.
 Trained {metadata['trained_at']} with seed {metadata.get('seed', 0)}; threshold on P(content) {metadata['threshold']}.
 
 ## Training data
@@ -158,7 +165,9 @@ Labels come from aligning each line with the page's gold main text (`boilerstrip
 pages where less than {MIN_GOLD_COVERAGE} of the gold text is found in the page are left out.
 Page types learnt from: {training['page_types']}.
 A share of {metadata.get('augment', 0)} of documents got one in-article boilerplate block (an
-embedded social post or a "read also" line) inserted between paragraphs (`boilerstrip/augment.py`).
+embedded social post or a "read also" line) inserted between paragraphs, and a share of
+{metadata.get('crop', 0)} of text documents were cut to end with their last body line, as text
+saved from an article region does (`boilerstrip/augment.py`).
 Each line of a hand-labeled file (the `examples` rows below) weighs {metadata.get('hand_labeled_weight', 1.0)}
 times a line labeled from gold text.
 
@@ -171,7 +180,7 @@ Sources (data versions):
 
 Never trained or tuned on: the Article Extraction Benchmark (aeb), kept for evaluation.
 
-## Held-out metrics (kept-text F1, 4-gram shingles)
+## Held-out metrics (kept-text F1, 4-gram shingles, pages rendered {training['render_styles'][0]})
 | evaluation | F1 |
 |---|---|
 {metric_lines}

@@ -66,6 +66,8 @@ def test_threshold_trades_recall_for_precision():
 
 def test_the_default_model_is_shared_and_thread_safe():
     assert boilerstrip.load_model() is boilerstrip.load_model()
+    assert boilerstrip.load_model(None, "markdown") is boilerstrip.load_model()
+    assert boilerstrip.load_model(None, "html") is not boilerstrip.load_model()
     texts = [(EXAMPLES / name).read_text(encoding="utf-8") for name in ("news_en.txt", "news_ar.txt")] * 8
     expected = [boilerstrip.strip(t) for t in texts]
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -5,6 +5,7 @@ import re
 
 from typer.testing import CliRunner
 
+from boilerstrip.api import default_model_path
 from boilerstrip.cli import app
 from boilerstrip.labeled import parse_document
 from boilerstrip.reading import read_text
@@ -170,3 +171,15 @@ def test_train_on_a_single_class_names_the_data_and_writes_nothing(tmp_path):
     assert result.exit_code == 4
     assert f"{only_body}: every labeled line is 'body'" in result.stderr
     assert not model.exists() and not (tmp_path / "m.md").exists()
+
+
+def test_each_input_kind_gets_its_own_shipped_model():
+    def probabilities(*args):
+        result = runner.invoke(app, ["predict", "-f", "jsonl", *args])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["probability"] for line in result.stdout.splitlines()]
+
+    html_model, text_model = default_model_path("html"), default_model_path("text")
+    assert probabilities(HTML) == probabilities("--model", str(html_model), HTML)
+    assert probabilities(HTML) != probabilities("--model", str(text_model), HTML)
+    assert probabilities(MARKDOWN) == probabilities("--model", str(text_model), MARKDOWN)

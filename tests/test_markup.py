@@ -3,7 +3,7 @@
 import numpy as np
 
 from boilerstrip.features import FEATURE_NAMES, document_features
-from boilerstrip.markup import MARKUP_INDEX, markdown_markup, markdown_visible_text
+from boilerstrip.markup import MARKUP_INDEX, markdown_markup, markdown_visible_text, text_shares
 from boilerstrip.render import render_page
 
 from conftest import EXAMPLES
@@ -58,6 +58,31 @@ def test_html_markup_of_the_example_page():
     headline = row["Volunteers count record number of seabirds on Marrow Island"]
     assert headline["heading_level"] == 1 and headline["cls_title"] == 1
     assert "Tracking pixel fallback text" not in page.lines
+
+
+def test_the_article_container_is_where_the_paragraph_text_is():
+    page = render_page((EXAMPLES / "news_en.html").read_text(encoding="utf-8"))
+    row = {line: dict(zip(MARKUP_INDEX, page.markup[i])) for i, line in enumerate(page.lines)}
+    paragraphs = [row[line] for line in page.lines
+                  if line.startswith(("Volunteers counting", "The count,", "Not every species"))]
+    # The five paragraphs sit in one div of the article: it holds the page's paragraph text.
+    assert all(p["in_text_root"] == 1 and p["text_root_steps"] == 1 for p in paragraphs)
+    assert all(p["para_share_parent"] > 0.9 for p in paragraphs)
+    caption = row[next(line for line in page.lines if line.startswith("Guillemots on"))]
+    assert caption["in_text_root"] == 1 and caption["text_root_steps"] == 2
+    for outside in ("- Home", "Comments (0)", "© 2026 Coastline Gazette. All rights reserved."):
+        assert row[outside]["in_text_root"] == 0 and row[outside]["text_root_steps"] < 0
+        assert row[outside]["para_share_parent"] < 0.1
+    markdown = markdown_markup(["# Title", "Some text"])
+    assert np.isnan(markdown[:, MARKUP_INDEX["in_text_root"]]).all()
+
+
+def test_text_shares_without_paragraphs_fall_back_to_plain_text_lines():
+    paths = ["/html[1]/body[1]/div[1]/p[1]", "/html[1]/body[1]/div[1]/p[2]", "/html[1]/body[1]/nav[1]/a[1]"]
+    shares = text_shares(paths, np.array([20.0, 30.0, 10.0]), np.array([0.0, 0.0, 1.0]))
+    assert list(shares[:, 0]) == [1.0, 1.0, 0.0]  # short lines, but the only plain text there is
+    assert list(shares[:, 2]) == [1.0, 1.0, 0.0]
+    assert not text_shares(paths, np.zeros(3), np.zeros(3)).any()  # an empty page
 
 
 def test_plain_text_has_missing_markup_and_html_has_it():

@@ -68,7 +68,13 @@ def test_damaged_or_foreign_models_are_refused(small_model, tmp_path, damage, me
         load_model(path)
 
 
-def test_the_shipped_model_loads_and_has_a_card():
-    model, meta = load_model(default_model_path())
+@pytest.mark.parametrize("input_format, card, styles, serves", [
+    ("text", "default.md", ["scraper", "flat", "markdown"], "for text and Markdown input"),
+    ("html", "html.md", ["html"], "for HTML input"),
+])
+def test_the_shipped_models_load_and_have_cards(input_format, card, styles, serves):
+    model, meta = load_model(default_model_path(input_format))
     assert "aeb" not in json.dumps(meta["training"]["datasets"])
-    assert default_model_path().with_name("default.md").read_text().startswith("# Model card")
+    assert meta["training"]["render_styles"] == styles
+    text = default_model_path(input_format).with_name(card).read_text()
+    assert text.startswith("# Model card") and serves in text
