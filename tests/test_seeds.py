@@ -46,8 +46,8 @@ def test_seed_article_kept_and_boilerplate_dropped(seeds, seed):
 
 # A known miss of the shipped model, kept visible: strict, so the day it is fixed this test
 # fails and the line moves up into EXPECTED.
-@pytest.mark.xfail(strict=True, reason="seed 001: 'Follow us on Facebook', just above the headline, "
-                                       "is labeled title (body output drops it; --keep-title keeps it)")
+@pytest.mark.xfail(strict=True, reason="seed 001: the headline is labeled boilerplate (plain predict "
+                                       "is right; --keep-title leaves the headline out)")
 def test_known_title_miss_in_seed_001(seeds):
     path = next(seeds.glob("001_*.txt"))
     kept = runner.invoke(app, ["predict", "--keep-title", str(path)]).stdout.splitlines()
