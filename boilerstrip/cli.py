@@ -107,7 +107,8 @@ def _classified_batches(name: str, classifier, threshold: float | None, encoding
     head = next(blocks, "")
     kind = sniff_format(name, head) if input_format is InputFormatChoice.auto else input_format.value
     blocks = itertools.chain([head], blocks)
-    classifier = classifier or api.load_model(None, kind)
+    if classifier is None:
+        classifier = api.load_model(None, kind)
     if kind == "html":
         page = join_blocks(blocks, source_name(name), MAX_HTML_CHARS)
         yield api.classify(page, classifier, threshold, "html")

@@ -103,6 +103,7 @@ _BOILER_PHRASES = (
     "相关阅读|相关新闻|相关文章|延伸阅读|lire aussi|lesen sie auch|leer también"
 )
 
+
 def word_list_pattern(words: list[str]) -> re.Pattern:
     """Match any of ``words`` as whole words, as one prefix tree: an alternation of a hundred
     words is tried at every position, a tree only follows the letters that are there."""

@@ -83,12 +83,10 @@ def text_shares(paths: list[str], chars: np.ndarray, link_density: np.ndarray) -
         return out
     under: dict[str, float] = {}
     for i in np.flatnonzero(weight):
-        node, w = paths[i], weight[i]
-        cut = node.rfind("/")
-        while cut > 0:  # every container of the block, not the block itself
-            node = node[:cut]
-            under[node] = under.get(node, 0.0) + w
-            cut = node.rfind("/")
+        node = paths[i]
+        while (container := _parent(node)) != node:  # the block's containers, not the block
+            node = container
+            under[node] = under.get(node, 0.0) + weight[i]
     root = max((node for node, w in under.items() if w >= TEXT_ROOT_SHARE * total),
                key=len, default="")
     root_depth = root.count("/")
