@@ -17,6 +17,7 @@ import regex
 
 from boilerstrip.lines import is_blank
 from boilerstrip.markup import MARKUP_INDEX, MARKUP_NAMES
+from boilerstrip.wordlists import word_list_pattern
 
 _M = regex.V1 | regex.MULTILINE
 MAX_FEATURE_CHARS = 1 << 16
@@ -104,44 +105,24 @@ _BOILER_PHRASES = (
 )
 
 
-def word_list_pattern(words: list[str]) -> re.Pattern:
-    """Match any of ``words`` as whole words, as one prefix tree: an alternation of a hundred
-    words is tried at every position, a tree only follows the letters that are there."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def branch(node: dict) -> str:
-        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
-        if not alternatives:
-            return ""
-        if len(alternatives) == 1 and "" not in node:
-            return alternatives[0]
-        return f"(?:{'|'.join(alternatives)})" + ("?" if "" in node else "")
-
-    letter = r"[^\W\d_]"
-    return re.compile(rf"(?<!{letter}){branch(tree)}(?!{letter})", re.MULTILINE)
-
-
-# The standard library's engine is the faster one for the word lists and URLs; `regex`
-# for the rest (and for the character classes above).
+# Each pattern runs on the engine measured faster for it on rendered pages: the standard
+# library's for the word lists, URLs and simple line-shape patterns, `regex` for the rest
+# (and for the character classes above).  Both give the same matches for these.
+_R = re.MULTILINE
 PATTERNS = {
-    "terminal_end": regex.compile(rf"[{_TERMINAL}][{_CLOSERS}]*[ \t]*$", _M),
-    "sentence_marks": regex.compile(rf"[{_TERMINAL}](?=[{_CLOSERS}]*(?:\s|$))", _M),
-    "commas": regex.compile(r"[,،，、;؛]", _M),
-    "bullet_start": regex.compile(r"^[ \t]*(?:[-*+•·▪►▸»›✓◦‣–—]|\d{1,3}[.)])[ \t]", _M),
+    "terminal_end": re.compile(rf"[{_TERMINAL}][{_CLOSERS}]*[ \t]*$", _R),
+    "sentence_marks": re.compile(rf"[{_TERMINAL}](?=[{_CLOSERS}]*(?:\s|$))", _R),
+    "commas": re.compile(r"[,،，、;؛]", _R),
+    "bullet_start": re.compile(r"^[ \t]*(?:[-*+•·▪►▸»›✓◦‣–—]|\d{1,3}[.)])[ \t]", _R),
     "heading_start": regex.compile(r"^[ \t]*#{1,6}[ \t]", _M),
     "pipe": regex.compile(r"\|", _M),
     "times": regex.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?!\d)", _M),
-    "time_start": regex.compile(r"^[\W_]*\d{1,2}[:：]\d{2}(?!\d)", _M),
+    "time_start": re.compile(r"^[\W_]*\d{1,2}[:：]\d{2}(?!\d)", _R),
     "dates": regex.compile(
         r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}年\d{1,2}月)", _M),
     "years": regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)", _M),
     "months": word_list_pattern(_MONTHS),
-    "urls": re.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:com|org|net|html?)\b\S*", re.MULTILINE),
+    "urls": re.compile(r"(?:https?://|www\.)\S+|\b\S+\.(?:com|org|net|html?)\b\S*", _R),
     "handles": regex.compile(r"(?<![\w.])@\w+", _M),
     "pictwitter": regex.compile(r"pic\.twitter\.com/\S+", _M),
     "emails": regex.compile(r"(?<=[\w.+-])@[\w-]+\.[\w.]+", _M),
@@ -149,7 +130,7 @@ PATTERNS = {
     "temperature": regex.compile(r"\d\s?°\s?[CF]?|°[CF]", _M),
     "price": regex.compile(r"[$€£¥₽]\s?\d|\d\s?(?:[$€£¥₽]|USD|EUR|руб|zł)", _M),
     "paren_count": regex.compile(r"\(\s*\d+\s*\)", _M),
-    "separators": regex.compile(r"\s[|·•›»/]\s|\s[-–—]\s", _M),
+    "separators": re.compile(r"\s[|·•›»/]\s|\s[-–—]\s", _R),
     "boiler_words": word_list_pattern(_BOILER_WORDS + _BOILER_PHRASES.split("|")),
     "copyright": regex.compile(r"[©®™]|\([cC]\)", _M),
     "date_end": regex.compile(

@@ -12,6 +12,8 @@ import re
 
 import numpy as np
 
+from boilerstrip.wordlists import prefix_tree
+
 # Columns both HTML and Markdown fill.
 SHARED = ("link_density", "links", "images", "heading_level", "list_item", "quote", "table_cell",
           "code")
@@ -23,21 +25,24 @@ TAG_FLAGS = {
     "in_time": ("time",), "in_address": ("address",),
 }
 # ...and the words in their class and id attributes (matched at a word's start).
-CLASS_WORDS = {
-    "cls_nav": r"nav|menu|navbar|navigation|topbar|header",
-    "cls_footer": r"foot|copyright|legal|colophon",
-    "cls_comment": r"comment|disqus|reply|replies|respond|discussion",
-    "cls_share": r"share|sharing|social|follow|facebook|twitter|whatsapp",
-    "cls_related": r"related|recommend|more|popular|trending|read-?next|also|teaser|outbrain|taboola",
-    "cls_cookie": r"cookie|consent|gdpr|privacy",
-    "cls_ad": r"ad|ads|advert|banner|sponsor|promo|dfp|gpt",
-    "cls_newsletter": r"newsletter|subscri|signup|sign-up|paywall|register",
-    "cls_breadcrumb": r"breadcrumb|crumb",
-    "cls_sidebar": r"sidebar|side|widget|rail|aside",
-    "cls_meta": r"author|byline|date|time|meta|tag|categor|keyword|dateline|published|updated",
-    "cls_content": r"article|content|post|entry|story|body|text|prose|detail",
-    "cls_title": r"title|headline|heading|h1",
-    "cls_caption": r"caption|credit|figure|photo|image|img|media|gallery",
+CLASS_WORDS: dict[str, tuple[str, ...]] = {
+    name: tuple(words.split()) for name, words in {
+        "cls_nav": "nav menu navbar navigation topbar header",
+        "cls_footer": "foot copyright legal colophon",
+        "cls_comment": "comment disqus reply replies respond discussion",
+        "cls_share": "share sharing social follow facebook twitter whatsapp",
+        "cls_related": "related recommend more popular trending read-next readnext also teaser "
+                       "outbrain taboola",
+        "cls_cookie": "cookie consent gdpr privacy",
+        "cls_ad": "ad ads advert banner sponsor promo dfp gpt",
+        "cls_newsletter": "newsletter subscri signup sign-up paywall register",
+        "cls_breadcrumb": "breadcrumb crumb",
+        "cls_sidebar": "sidebar side widget rail aside",
+        "cls_meta": "author byline date time meta tag categor keyword dateline published updated",
+        "cls_content": "article content post entry story body text prose detail",
+        "cls_title": "title headline heading h1",
+        "cls_caption": "caption credit figure photo image img media gallery",
+    }.items()
 }
 # Where the page's running text is: the share of its paragraph text under the line's
 # parent and grandparent elements, whether the line lies inside the deepest element
@@ -48,13 +53,15 @@ HTML_ONLY = (*TAG_FLAGS, *CLASS_WORDS, "depth", *TEXT_SHARES)
 MARKUP_NAMES: tuple[str, ...] = SHARED + HTML_ONLY
 MARKUP_INDEX = {name: i for i, name in enumerate(MARKUP_NAMES)}
 
-CLASS_PATTERN = re.compile(
-    "|".join(rf"(?P<{name}>(?<![a-z])(?:{words}))" for name, words in CLASS_WORDS.items()))
+_CLASS_GROUP = {word: name for name, words in CLASS_WORDS.items() for word in words}
+# No word of one group begins a word of another, so the word found at a position
+# names its group whichever word the tree prefers.
+CLASS_PATTERN = re.compile(r"(?<![a-z])" + prefix_tree(list(_CLASS_GROUP)))
 
 
-def class_flags(attribute_text: str) -> list[str]:
+def class_flags(attribute_text: str) -> set[str]:
     """The CLASS_WORDS groups named by an element's class and id (lower-cased)."""
-    return [match.lastgroup for match in CLASS_PATTERN.finditer(attribute_text)]
+    return {_CLASS_GROUP[match.group()] for match in CLASS_PATTERN.finditer(attribute_text)}
 
 
 PARAGRAPH_CHARS = 60

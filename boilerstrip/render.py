@@ -13,7 +13,7 @@ import html as html_escaping
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
@@ -71,18 +71,12 @@ def _is_hidden(attributes: dict) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-class _Context(NamedTuple):
-    """What an element passes to its content: markup bits, heading, depth, block, list nesting."""
-
-    bits: int = 0
-    heading: int = 0
-    depth: int = 0
-    block_tag: str = "p"
-    block_path: str = ""
-    path: str = ""
-    list_depth: int = 0
-    link: bool = False
-
+# What an element passes to its content, as a plain tuple (the walk makes one per
+# element): markup bits, heading level, depth, block tag, block XPath, own XPath,
+# list nesting, whether inside a link.
+_Context = tuple[int, int, int, str, str, str, int, bool]
+_ROOT: _Context = (0, 0, 0, "p", "", "", 0, False)
+_BITS, _HEADING, _DEPTH, _BLOCK_TAG, _BLOCK_PATH, _PATH, _LIST_DEPTH, _LINK = range(8)
 
 _ENTER, _LEAVE, _LEAVE_LINK = 0, 1, 2
 
@@ -107,7 +101,13 @@ class RenderedPage:
 
 
 class _LineWriter:
-    """Collects a line's text (and its Markdown and HTML) and flushes it at block boundaries."""
+    """Collects a line's text and flushes it at block boundaries.
+
+    A line's raw text pieces go to ``parts``; what Markdown and HTML add between
+    them (link brackets and tags, images, the gap between table cells) goes to
+    ``marks`` with the number of pieces before it, so the two renderings are built
+    only for the lines that have text.
+    """
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -122,8 +122,10 @@ class _LineWriter:
 
     def _start_line(self) -> None:
         self.parts: list[str] = []
-        self.md_parts: list[str] = ["[" for _ in self.open_links]
-        self.html_parts: list[str] = [f'<a href="{html_escaping.escape(h)}">' for h in self.open_links]
+        # (pieces before it, raw text, Markdown, HTML): links still open carry over.
+        self.marks: list[tuple[int, str, str, str]] = [
+            (0, "", "[", f'<a href="{html_escaping.escape(href)}">') for href in self.open_links]
+        self.filled = False  # whether a text piece or a cell gap came in since the last line
         self.prefix = self.md_prefix = ""
         self.context: _Context | None = None
         self.chars = self.link_chars = 0
@@ -133,61 +135,86 @@ class _LineWriter:
     def text(self, value: str, context: _Context) -> None:
         if self.preformatted:
             chunks = value.split("\n")
-            self._add(chunks[0], context)
+            self.add(chunks[0], context)
             for chunk in chunks[1:]:
                 self.flush()
-                self._add(chunk, context)
+                self.add(chunk, context)
         else:
-            self._add(value, context)
+            self.add(value, context)
 
-    def _add(self, value: str, context: _Context) -> None:
-        visible = len(value.strip())
-        if visible and self.context is None:
-            self.context = context
+    def add(self, value: str, context: _Context) -> None:
         self.parts.append(value)
-        self.md_parts.append(value)
-        self.html_parts.append(html_escaping.escape(value, quote=False))
-        self.chars += visible
-        if context.link:
-            self.link_chars += visible
+        self.filled = True
+        visible = len(value.strip())
         if visible:
-            self.bits |= context.bits
+            if self.context is None:
+                self.context = context
+            self.chars += visible
+            if context[_LINK]:
+                self.link_chars += visible
+            self.bits |= context[_BITS]
+
+    def cell_gap(self) -> None:
+        self.marks.append((len(self.parts), " ", "", ""))
+        self.filled = True
 
     def open_link(self, href: str) -> None:
         self.links += 1
         self.open_links.append(href)
-        self.md_parts.append("[")
-        self.html_parts.append(f'<a href="{html_escaping.escape(href)}">')
+        self.marks.append((len(self.parts), "", "[", f'<a href="{html_escaping.escape(href)}">'))
 
     def close_link(self) -> None:
         href = self.open_links.pop()
-        self.md_parts.append(f"]({href})")
-        self.html_parts.append("</a>")
+        self.marks.append((len(self.parts), "", f"]({href})", "</a>"))
 
     def image(self, alt: str, src: str) -> None:
         self.images += 1
-        self.md_parts.append(f"![{alt}]({src})")
+        self.marks.append((len(self.parts), "", f"![{alt}]({src})", ""))
+
+    def _renderings(self) -> tuple[str, str, str]:
+        """The line's raw text, Markdown and HTML, pieces and marks interleaved."""
+        parts, marks = self.parts, self.marks
+        if not marks:
+            raw = "".join(parts)
+            return raw, raw, html_escaping.escape(raw, quote=False)
+        raw, md, inner = [], [], []
+        done = 0
+        for position, mark_raw, mark_md, mark_html in marks:
+            if position > done:
+                between = "".join(parts[done:position])
+                raw.append(between)
+                md.append(between)
+                inner.append(html_escaping.escape(between, quote=False))
+                done = position
+            raw.append(mark_raw)
+            md.append(mark_md)
+            inner.append(mark_html)
+        between = "".join(parts[done:])
+        raw.append(between)
+        md.append(between)
+        inner.append(html_escaping.escape(between, quote=False))
+        return "".join(raw), "".join(md), "".join(inner)
 
     def flush(self) -> None:
-        if not self.parts:
+        if not self.filled:
             return
-        raw = "".join(self.parts)
-        line = raw.rstrip() if self.preformatted else _SPACES.sub(" ", raw).strip()
-        if line and self.context is not None:
-            context = self.context
+        context = self.context
+        if context is not None:  # the line has visible text
             for href in reversed(self.open_links):  # a link spanning blocks closes per line
-                self.md_parts.append(f"]({href})")
-                self.html_parts.append("</a>")
-            md = "".join(self.md_parts)
-            inner = "".join(self.html_parts)
-            if not self.preformatted:
+                self.marks.append((len(self.parts), "", f"]({href})", "</a>"))
+            raw, md, inner = self._renderings()
+            if self.preformatted:
+                line = raw.rstrip()
+            else:
+                line = _SPACES.sub(" ", raw).strip()
                 md, inner = _SPACES.sub(" ", md).strip(), _SPACES.sub(" ", inner).strip()
             self.lines.append(self.prefix + line)
             self.prefixes.append(self.prefix)
             self.markdown.append(self.md_prefix + md)
-            tag = context.block_tag if context.block_tag in _HTML_BLOCK_TAGS else "p"
+            block_tag = context[_BLOCK_TAG]
+            tag = block_tag if block_tag in _HTML_BLOCK_TAGS else "p"
             self.html.append(f"<{tag}>{inner}</{tag}>")
-            self.paths.append(context.block_path)
+            self.paths.append(context[_BLOCK_PATH])
             self.rows.append(self._markup_row(context))
         self._start_line()
 
@@ -196,43 +223,30 @@ class _LineWriter:
         row[MARKUP_INDEX["link_density"]] = self.link_chars / self.chars if self.chars else 0.0
         row[MARKUP_INDEX["links"]] = self.links
         row[MARKUP_INDEX["images"]] = self.images
-        row[MARKUP_INDEX["heading_level"]] = context.heading
-        row[MARKUP_INDEX["depth"]] = context.depth
-        bits = self.bits | context.bits
+        row[MARKUP_INDEX["heading_level"]] = context[_HEADING]
+        row[MARKUP_INDEX["depth"]] = context[_DEPTH]
+        bits = self.bits | context[_BITS]
         for column, bit in _FLAG_COLUMNS:
             if bits & bit:
                 row[column] = 1.0
         return row
 
 
-def _enter(tag: str, attributes: dict, parent: _Context, index: int) -> _Context:
-    bits = parent.bits | _TAG_BITS.get(tag, 0)
-    names = " ".join(filter(None, (attributes.get("class"), attributes.get("id"))))
-    if names:
-        bits |= _class_bits(names)
-    path = f"{parent.path}/{tag}[{index}]"
-    block = tag in _BLOCKS
-    return _Context(bits=bits, heading=_HEADINGS.get(tag, parent.heading), depth=parent.depth + 1,
-                    block_tag=tag if block else parent.block_tag,
-                    block_path=path if block else parent.block_path, path=path,
-                    list_depth=parent.list_depth + (tag in _LISTS),
-                    link=parent.link or (tag == "a" and "href" in attributes))
-
-
 def render_page(html: str) -> RenderedPage:
     """Render ``html``; scripts, styles and hidden elements are dropped.
 
-    The walk is iterative so that pathological nesting cannot exhaust the stack.
+    The walk is iterative so that pathological nesting cannot exhaust the stack, and
+    inlined: it runs once for each of a page's thousands of nodes.
     """
     writer = _LineWriter()
     root = LexborHTMLParser(html).root
-    # Stack of (node, context, state, index among same-tag siblings); a node is pushed
-    # twice, to enter (state _ENTER) and to leave it (_LEAVE, or _LEAVE_LINK to close a link).
-    stack: list[tuple[object, _Context, int, int]] = (
-        [] if root is None else [(root, _Context(), _ENTER, 1)])
+    # Stack of (node, tag, context, state, index among same-tag siblings); an element is
+    # pushed twice, to enter (state _ENTER) and to leave it (_LEAVE, or _LEAVE_LINK to
+    # close a link).
+    stack: list[tuple[object, str, _Context, int, int]] = (
+        [] if root is None else [(root, root.tag or "-", _ROOT, _ENTER, 1)])
     while stack:
-        node, context, state, index = stack.pop()
-        tag = node.tag or "-"  # lexbor gives processing instructions (<?x ?>) no tag
+        node, tag, context, state, index = stack.pop()
         if state != _ENTER:
             if tag == "pre":
                 writer.flush()
@@ -242,15 +256,15 @@ def render_page(html: str) -> RenderedPage:
             if tag in _BLOCKS:
                 writer.flush()
             elif tag in _CELLS:
-                writer.parts.append(" ")
+                writer.cell_gap()
             continue
         if tag == "-text":
             writer.text(node.text_content or "", context)
             continue
-        if tag in _SKIPPED or tag.startswith("-"):
+        if tag in _SKIPPED or tag[0] == "-":
             continue
         attributes = node.attributes
-        if _is_hidden(attributes):
+        if attributes and _is_hidden(attributes):
             continue
         if tag == "br":
             writer.flush()
@@ -258,31 +272,45 @@ def render_page(html: str) -> RenderedPage:
         if tag == "img":
             writer.image(attributes.get("alt") or "", attributes.get("src") or "")
             continue
-        own = _enter(tag, attributes, context, index)
+        bits, heading, depth, block_tag, block_path, path, list_depth, link = context
+        bits |= _TAG_BITS.get(tag, 0)
+        if attributes:
+            names = " ".join(filter(None, (attributes.get("class"), attributes.get("id"))))
+            if names:
+                bits |= _class_bits(names)
+        path = f"{path}/{tag}[{index}]"
+        opens_link = not link and tag == "a" and "href" in attributes
         if tag in _BLOCKS:
+            block_tag, block_path = tag, path
             writer.flush()
-            if tag == "li":
-                writer.prefix = writer.md_prefix = "  " * max(own.list_depth - 1, 0) + "- "
+            if tag in _LISTS:
+                list_depth += 1
+            elif tag == "li":
+                writer.prefix = writer.md_prefix = "  " * max(list_depth - 1, 0) + "- "
             elif tag in _HEADINGS:
                 writer.md_prefix = "#" * _HEADINGS[tag] + " "
             elif tag == "blockquote":
                 writer.md_prefix = "> "
             elif tag == "pre":
                 writer.preformatted += 1
-        leave = _LEAVE
-        if own.link and not context.link:
+        own = (bits, _HEADINGS.get(tag, heading), depth + 1, block_tag, block_path, path, list_depth,
+               link or opens_link)
+        if opens_link:
             writer.open_link(attributes.get("href") or "")
-            leave = _LEAVE_LINK
-        stack.append((node, own, leave, index))
+        stack.append((node, tag, own, _LEAVE_LINK if opens_link else _LEAVE, index))
         children = []
         counts: dict[str, int] = {}
         child = node.child
         while child is not None:
             child_tag = child.tag or "-"
-            counts[child_tag] = counts.get(child_tag, 0) + 1
-            children.append((child, own, _ENTER, counts[child_tag]))
+            if child_tag[0] == "-":  # text and comments: no place in an XPath
+                children.append((child, child_tag, own, _ENTER, 0))
+            else:
+                counts[child_tag] = count = counts.get(child_tag, 0) + 1
+                children.append((child, child_tag, own, _ENTER, count))
             child = child.next
-        stack.extend(reversed(children))
+        children.reverse()
+        stack.extend(children)
     writer.flush()
     markup = np.array(writer.rows, dtype=np.float64).reshape(-1, len(MARKUP_NAMES))
     chars = np.array([len(line) - len(prefix) for line, prefix in zip(writer.lines, writer.prefixes)],

@@ -3,7 +3,8 @@
 import numpy as np
 
 from boilerstrip.features import FEATURE_NAMES, document_features
-from boilerstrip.markup import MARKUP_INDEX, markdown_markup, markdown_visible_text, text_shares
+from boilerstrip.markup import (CLASS_WORDS, MARKUP_INDEX, class_flags, markdown_markup,
+                                markdown_visible_text, text_shares)
 from boilerstrip.render import render_page
 
 from conftest import EXAMPLES
@@ -41,6 +42,19 @@ def test_markdown_syntax_fills_the_shared_columns():
 def test_markdown_visible_text_drops_urls_and_images():
     assert markdown_visible_text(MARKDOWN[3]).startswith("The harbour closed after a storm damaged two")
     assert markdown_visible_text(MARKDOWN[5]) == " Caption under the photo"
+
+
+def test_class_words_are_found_at_word_starts_whatever_the_group():
+    # One prefix tree holds every group's words; that is only sound while no word of
+    # one group begins a word of another.
+    group_of = {word: name for name, words in CLASS_WORDS.items() for word in words}
+    for word, name in group_of.items():
+        for longer, other in group_of.items():
+            assert not (longer.startswith(word) and other != name), (word, longer)
+    assert class_flags("main-nav navbar__item") == {"cls_nav"}
+    assert class_flags("article-body js-sticky-sidebar") == {"cls_content", "cls_sidebar"}
+    assert class_flags("header read-next shared") == {"cls_nav", "cls_related", "cls_share"}
+    assert class_flags("unread download headroom") == set()  # never inside a word
 
 
 def test_html_markup_of_the_example_page():
