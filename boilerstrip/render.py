@@ -76,7 +76,8 @@ def _is_hidden(attributes: dict) -> bool:
 # list nesting, whether inside a link.
 _Context = tuple[int, int, int, str, str, str, int, bool]
 _ROOT: _Context = (0, 0, 0, "p", "", "", 0, False)
-_BITS, _HEADING, _DEPTH, _BLOCK_TAG, _BLOCK_PATH, _PATH, _LIST_DEPTH, _LINK = range(8)
+_BITS, _HEADING, _DEPTH, _BLOCK_TAG, _BLOCK_PATH = range(5)
+_LINK = 7
 
 _ENTER, _LEAVE, _LEAVE_LINK = 0, 1, 2
 
@@ -179,7 +180,7 @@ class _LineWriter:
             return raw, raw, html_escaping.escape(raw, quote=False)
         raw, md, inner = [], [], []
         done = 0
-        for position, mark_raw, mark_md, mark_html in marks:
+        for position, mark_raw, mark_md, mark_html in [*marks, (len(parts), "", "", "")]:
             if position > done:
                 between = "".join(parts[done:position])
                 raw.append(between)
@@ -189,10 +190,6 @@ class _LineWriter:
             raw.append(mark_raw)
             md.append(mark_md)
             inner.append(mark_html)
-        between = "".join(parts[done:])
-        raw.append(between)
-        md.append(between)
-        inner.append(html_escaping.escape(between, quote=False))
         return "".join(raw), "".join(md), "".join(inner)
 
     def flush(self) -> None:
