@@ -24,7 +24,7 @@ test: install  ## the whole test suite
 
 model: install  ## retrain the shipped models, one for text and Markdown, one for HTML (never on aeb)
 	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render text --seed 0 \
-		--hand-labeled-weight 50 -o models/default.json.gz
+		--hand-labeled-weight 50 --threshold 0.5 -o models/default.json.gz
 	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render html --seed 0 --crop 0 \
 		--hand-labeled-weight 50 -o models/html.json.gz
 

@@ -27,10 +27,10 @@ from boilerstrip.render import render_html  # noqa: E402
 Extractor = Callable[[Page], str]
 
 
-def boilerstrip_extractor(model_path: Path | None = None) -> Extractor:
+def boilerstrip_extractor(model_path: Path | None = None, threshold: float | None = None) -> Extractor:
     model = api.load_model(model_path, "html")
     model.n_jobs = 1
-    return lambda page: api.strip_html(page.html, model)
+    return lambda page: api.strip_html(page.html, model, threshold)
 
 
 def trafilatura_extractor(favor_precision: bool = False) -> Extractor:
@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=["aeb", "wceb2026", "daniel"])
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=list(SYSTEMS))
     parser.add_argument("--model", type=Path, help="boilerstrip model file (default: the shipped one).")
+    parser.add_argument("--threshold", type=float,
+                        help="boilerstrip's cut on P(content) (default: the model's own).")
     parser.add_argument("--json", type=Path, help="Also write the results as JSON.")
     args = parser.parse_args()
     results: dict[str, dict] = {}
@@ -110,7 +112,7 @@ def main() -> None:
         print(f"\n{name}: {len(pages)} pages" + (" (test-split sites)" if split else ""))
         print(f"{'system':<32}{'precision':>10}{'recall':>10}{'F1':>8}{'pages/s':>10}{'failures':>10}")
         for system in args.systems:
-            extractor = (boilerstrip_extractor(args.model) if system == "boilerstrip"
+            extractor = (boilerstrip_extractor(args.model, args.threshold) if system == "boilerstrip"
                          else SYSTEMS[system]())
             row = score(extractor, pages)
             results.setdefault(name, {})[system] = row

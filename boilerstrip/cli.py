@@ -203,19 +203,38 @@ def train(
     hand_labeled_weight: float = typer.Option(
         1.0, min=0.0, help="Weight of each line of hand-labeled files against lines labeled from "
                            "page datasets (a few hand-labeled pages beside thousands of others)."),
+    threshold: str = typer.Option(
+        "auto", help="Cut on P(content) the model keeps a line at, 0 to 1; auto chooses it on a "
+                     "fifth of the training sites (by kept-text F1), then fits on all of them."),
 ) -> None:
     """Train a model; writes MODEL and its model card beside it."""
     from boilerstrip.training import card_path, train as train_model
 
+    cut = _threshold_option(threshold)
     try:
         meta = train_model(data, output, None if split == "all" else split, _styles(render),
                            seed=seed, n_estimators=trees, augment=augment, crop=crop,
-                           page_types=page_type, hand_labeled_weight=hand_labeled_weight)
+                           page_types=page_type, hand_labeled_weight=hand_labeled_weight,
+                           threshold=cut)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     counts = meta["training"]["labels"]
     typer.echo(f"wrote {output} and {card_path(output)}: "
-               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + " training lines")
+               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + " training lines; "
+               f"threshold {meta['threshold']} ({meta['threshold_choice']['method']})")
+
+
+def _threshold_option(value: str) -> float | None:
+    if value == "auto":
+        return None
+    try:
+        cut = float(value)
+    except ValueError:
+        cut = -1.0
+    if not 0.0 <= cut <= 1.0:
+        raise typer.BadParameter(f"{value!r} is neither auto nor a number from 0 to 1",
+                                 param_hint="--threshold")
+    return cut
 
 
 def _print_report(report: dict, systems: list[str]) -> None:

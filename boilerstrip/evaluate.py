@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from boilerstrip.labeled import LABELS
+from boilerstrip.labeled import LABELS, LabeledDocument
 from boilerstrip.markup import markdown_visible_text
 
 _AEB_TOKEN = re.compile(r"\w+")
@@ -135,6 +135,30 @@ class Evaluation:
         }
 
 
+def shown_lines(doc: LabeledDocument) -> list[str]:
+    """The lines as a reader sees them: Markdown is scored on link text, not its URL."""
+    if doc.meta.get("render") == "markdown":
+        return [markdown_visible_text(line) for line in doc.lines]
+    return doc.lines
+
+
+def threshold_scores(model, documents: Sequence[LabeledDocument], rows: Sequence[np.ndarray],
+                     probas: Sequence[np.ndarray], thresholds: Sequence[float]) -> dict[float, float]:
+    """Kept-text F1 (AEB method) at each cut on P(content), against each document's body lines.
+
+    ``rows`` are each document's classified lines and ``probas`` their probability rows."""
+    body = LABELS.index("body")
+    matches: dict[float, list] = {t: [] for t in thresholds}
+    for doc, doc_rows, proba in zip(documents, rows, probas):
+        shown = shown_lines(doc)
+        reference = "\n".join(shown[r] for r in doc_rows if doc.labels[r] == "body")
+        for t in thresholds:
+            kept = model.labels_from_proba(proba, t) == body
+            matches[t].append(shingle_match(
+                reference, "\n".join(shown[r] for r, k in zip(doc_rows, kept) if k)))
+    return {t: aeb_metrics(m)["f1"] for t, m in matches.items()}
+
+
 def evaluate_documents(model, documents, threshold: float | None = None,
                        baselines: Sequence[str] = tuple(BASELINES),
                        evaluation: Evaluation | None = None, suffix: str = "") -> Evaluation:
@@ -149,9 +173,7 @@ def evaluate_documents(model, documents, threshold: float | None = None,
         reference = gold if gold is not None else "\n".join(
             line for line, label in zip(doc.lines, doc.labels) if label == "body")
         lang = doc.meta.get("lang") or "unknown"
-        # Markdown is scored on what a reader sees: link text, not its URL.
-        shown = ([markdown_visible_text(line) for line in doc.lines]
-                 if doc.meta.get("render") == "markdown" else doc.lines)
+        shown = shown_lines(doc)
         kept = {"boilerstrip": "\n".join(l for l, p in zip(shown, predicted) if p == "body")}
         for name in baselines:
             mask = BASELINES[name](doc.lines, lang)

@@ -1,0 +1,78 @@
+"""Training's choice of threshold: on validation sites, never on the sites it fits."""
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from boilerstrip.cli import app
+from boilerstrip.corpus import read_pages
+from boilerstrip.labeled import LabeledDocument
+from boilerstrip.model import documents_to_matrix, load_model
+from boilerstrip.training import (THRESHOLD_GRID, VALIDATION_SHARE_PERCENT, card_path,
+                                  choose_threshold, collect, train, validation_mask)
+
+from conftest import LABELED
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def real_sources(datasets):
+    return [datasets / "msv-big9.jsonl.gz", datasets / "zh-news.jsonl.gz"]
+
+
+def test_validation_takes_whole_sites_about_a_fifth_of_them(datasets):
+    documents = collect([datasets / "zh-news.jsonl.gz"], "train", ["html", "flat"])
+    held = validation_mask(documents)
+    side_of_page: dict[str, set] = {}
+    for doc, h in zip(documents, held):
+        side_of_page.setdefault(doc.meta["site"], set()).add(bool(h))
+    assert all(len(sides) == 1 for sides in side_of_page.values()) and held.any()
+    sites = sorted({page.site for page in read_pages(datasets / "daniel.jsonl.gz", "train")})
+    site_held = validation_mask([LabeledDocument([], [], {"site": site}) for site in sites])
+    assert abs(site_held.mean() - VALIDATION_SHARE_PERCENT / 100) < 0.05
+    assert (validation_mask(documents) == held).all()  # the same sites every run
+
+
+def test_auto_threshold_is_the_best_cut_on_validation_and_the_model_keeps_it(real_sources, tmp_path):
+    out = tmp_path / "m.json.gz"
+    meta = train(real_sources, out, styles=("html",), n_estimators=30, crop=0.0)
+    choice = meta["threshold_choice"]
+    assert choice["method"] == "validation" and choice["validation_documents"] >= 20
+    scores = {float(t): f for t, f in choice["f1_by_threshold"].items()}
+    assert sorted(scores) == list(THRESHOLD_GRID)
+    assert 0.5 < max(scores.values()) <= 1.0
+    assert scores[meta["threshold"]] == max(scores.values())
+    model, saved = load_model(out)
+    assert model.threshold == meta["threshold"] == saved["threshold"]
+    assert f"threshold on P(content) {meta['threshold']},\nchosen on a fifth" in card_path(out).read_text()
+
+
+def test_the_cut_is_scored_on_the_documents_as_they_came_not_as_altered_for_training(real_sources):
+    documents = collect(real_sources, "train", ["html"])
+    X, y, rows = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents],
+                                     [d.markup for d in documents])
+    # Told that every line of the pages as they came is article, the choice must keep the most.
+    everything = [LabeledDocument(d.lines, ["body" if line.strip() else None for line in d.lines],
+                                  d.meta, d.markup) for d in documents]
+    choice = choose_threshold(documents, everything, X, y, rows, list(range(len(documents))),
+                              np.ones(len(y)), n_estimators=10, seed=0)
+    assert choice["threshold"] == min(THRESHOLD_GRID)
+    scores = list(choice["f1_by_threshold"].values())
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def test_a_given_threshold_is_used_and_few_documents_keep_the_default(tmp_path):
+    given = train([LABELED], tmp_path / "given.json.gz", n_estimators=20, threshold=0.35)
+    assert given["threshold"] == 0.35 and given["threshold_choice"]["method"] == "given"
+    assert load_model(tmp_path / "given.json.gz")[0].threshold == 0.35
+    few = train([LABELED], tmp_path / "few.json.gz", n_estimators=20)
+    assert few["threshold"] == 0.5 and few["threshold_choice"]["method"].startswith("default")
+
+
+@pytest.mark.parametrize("value", ["1.5", "half", "-0.1"])
+def test_train_refuses_a_threshold_that_is_not_a_cut_and_writes_nothing(tmp_path, value):
+    model = tmp_path / "m.json.gz"
+    result = runner.invoke(app, ["train", str(LABELED), "-o", str(model), "--threshold", value])
+    assert result.exit_code == 2 and "--threshold" in result.output
+    assert not model.exists()
