@@ -157,7 +157,8 @@ def predict(
         InputFormatChoice.auto, "--input-format", "-i",
         help="What the files are; auto goes by the extension (.html .htm .md .txt), else by content."),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0,
-                                              help="Cut on P(content); higher keeps less."),
+                                              help="Cut on P(content); higher keeps less "
+                                                   "(default: the model's own, on its card)."),
     model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model for "
                                                     "the input's kind: text and Markdown, or HTML)."),
     keep_title: bool = typer.Option(False, "--keep-title", help="Keep the headline too."),
