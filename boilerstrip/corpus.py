@@ -45,10 +45,15 @@ class Page:
     page_type: str | None = None
 
 
+def site_bucket(site: str, salt: str = "") -> int:
+    """A site's fixed bucket from 0 to 99, stable across runs and machines; another ``salt``
+    deals the sites anew (the validation sites inside the training split)."""
+    return int(hashlib.sha1((salt + site).encode("utf-8")).hexdigest(), 16) % 100
+
+
 def site_split(site: str) -> str:
-    """'test' for a fixed fifth of sites, 'train' for the rest: stable across runs and machines."""
-    bucket = int(hashlib.sha1(site.encode("utf-8")).hexdigest(), 16) % 100
-    return "test" if bucket < TEST_SHARE_PERCENT else "train"
+    """'test' for a fixed fifth of sites, 'train' for the rest."""
+    return "test" if site_bucket(site) < TEST_SHARE_PERCENT else "train"
 
 
 def dataset_name(path: Path) -> str:

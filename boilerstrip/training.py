@@ -14,7 +14,7 @@ import numpy as np
 from boilerstrip.atomic import write_atomic
 from boilerstrip.augment import augment_documents, crop_documents
 from boilerstrip.corpus import (EVALUATION_ONLY, MIN_GOLD_COVERAGE, dataset_name, iter_documents,
-                                passes_gold_gate)
+                                passes_gold_gate, site_bucket)
 from boilerstrip.errors import InputError, LabeledDataError
 from boilerstrip.evaluate import evaluate_documents, threshold_scores
 from boilerstrip.labeled import LABELS, LabeledDocument
@@ -65,8 +65,8 @@ def validation_mask(documents: Sequence[LabeledDocument]) -> np.ndarray:
     """A fixed fifth of the training sites (of the documents, where they name no site): every
     rendering of a page and every page of a site fall on the same side."""
     keys = [d.meta.get("site") or d.meta.get("id") or str(i) for i, d in enumerate(documents)]
-    return np.array([int(hashlib.sha1(f"validation:{key}".encode("utf-8")).hexdigest(), 16) % 100
-                     < VALIDATION_SHARE_PERCENT for key in keys], dtype=bool)
+    return np.array([site_bucket(key, "validation:") < VALIDATION_SHARE_PERCENT for key in keys],
+                    dtype=bool)
 
 
 def choose_threshold(documents: Sequence[LabeledDocument], unaltered: Sequence[LabeledDocument],
