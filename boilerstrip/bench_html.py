@@ -27,7 +27,8 @@ from boilerstrip.render import render_html  # noqa: E402
 Extractor = Callable[[Page], str]
 
 
-def boilerstrip_extractor(model_path: Path | None = None, threshold: float | None = None) -> Extractor:
+def boilerstrip_extractor(model_path: Path | None = None,
+                          threshold: float | None = None) -> Extractor:
     model = api.load_model(model_path, "html")
     model.n_jobs = 1
     return lambda page: api.strip_html(page.html, model, threshold)

@@ -231,7 +231,7 @@ def _threshold_option(value: str) -> float | None:
     try:
         cut = float(value)
     except ValueError:
-        cut = -1.0
+        cut = float("nan")  # fails the range check below, with the same message
     if not 0.0 <= cut <= 1.0:
         raise typer.BadParameter(f"{value!r} is neither auto nor a number from 0 to 1",
                                  param_hint="--threshold")
