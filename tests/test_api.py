@@ -58,10 +58,26 @@ def test_classify_gives_every_line_a_label_and_a_probability():
     assert not any("تابعنا" in t or "°C" in t for t in body)
 
 
-def test_threshold_trades_recall_for_precision():
-    text = (EXAMPLES / "news_en.txt").read_text(encoding="utf-8")
-    assert len(boilerstrip.strip(text, threshold=0.05)) >= len(boilerstrip.strip(text))
-    assert len(boilerstrip.strip(text, threshold=0.999)) <= len(boilerstrip.strip(text))
+def test_threshold_is_the_cut_on_p_content():
+    """Each cut keeps exactly the lines whose P(content) reaches it, so three cuts that fall
+    between the model's own probabilities keep three different sets: a threshold that was
+    ignored would keep the same set three times."""
+    text = "\n".join((EXAMPLES / name).read_text(encoding="utf-8")
+                     for name in ("news_en.txt", "news_ar.txt"))
+    probabilities = sorted({l.probability for l in boilerstrip.classify(text) if l.label})
+    cuts = []
+    for quantile in (0.25, 0.5, 0.75):
+        i = int(quantile * (len(probabilities) - 1))
+        cuts.append((probabilities[i] + probabilities[i + 1]) / 2)
+    kept_counts = []
+    for cut in cuts:
+        labeled = boilerstrip.classify(text, threshold=cut)
+        assert [l.label in ("body", "title") for l in labeled if l.label] == \
+            [l.probability >= cut for l in labeled if l.label]
+        kept_counts.append(sum(l.label in ("body", "title") for l in labeled))
+        expected = "".join(l.text + l.ending for l in kept_lines(labeled))
+        assert boilerstrip.strip(text, threshold=cut) == expected
+    assert kept_counts[0] > kept_counts[1] > kept_counts[2]
 
 
 def test_the_default_model_is_shared_and_thread_safe():

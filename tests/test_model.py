@@ -33,10 +33,16 @@ def test_saved_model_predicts_exactly_like_the_fitted_one(small_model, tmp_path)
 
 
 def test_fit_learns_the_hand_labels(small_model):
+    """Better than always answering the majority class (boilerplate): at least half of its
+    errors gone, and most body lines found."""
     model, docs = small_model
     predicted = model.predict([d.lines for d in docs])
-    agree = [p == g for doc, pred in zip(docs, predicted) for p, g in zip(pred, doc.labels) if g]
-    assert np.mean(agree) > 0.8
+    pairs = [(p, g) for doc, pred in zip(docs, predicted) for p, g in zip(pred, doc.labels) if g]
+    majority = max(np.mean([g == label for _, g in pairs]) for label in ("boilerplate", "body"))
+    accuracy = np.mean([p == g for p, g in pairs])
+    assert accuracy >= majority + (1 - majority) / 2
+    body = [p == "body" for p, g in pairs if g == "body"]
+    assert np.mean(body) > 0.8
 
 
 def test_single_class_training_data_is_refused():

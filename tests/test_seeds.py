@@ -7,7 +7,8 @@ from boilerstrip.cli import app
 
 runner = CliRunner()
 
-# (seed, lines that must be kept, lines that must go), as line prefixes.
+# (seed, lines that must be kept, lines that must go), as line prefixes.  Seed 004 is all
+# article: every line but its headline is kept, and the headline is the one title line.
 EXPECTED = {
     "000": (["President Vladimir Putin visited Russian troops", "Ukraine had initially shocked",
              "In a related development, the U.S. agreed"],
@@ -24,8 +25,10 @@ EXPECTED = {
     "003": (["North Korean soldiers deployed to support Russia", "As the conflict drags on"],
             ["- 14:05Over 11,000 Israelis", "Follow us on Facebook", "Comments (0)"]),
     "004": (["تضغط موسكو على هجومها", "قالت وزارة الدفاع الروسية يوم السبت",
-             "وقالت وزارة الدفاع الروسية أيضًا"], []),
+             "وقالت وزارة الدفاع الروسية أيضًا"],
+            ["روسيا تضغط على هجوم في كورسك وسط محادثات وقف إطلاق النار"]),
 }
+HEADLINE_004 = "روسيا تضغط على هجوم في كورسك وسط محادثات وقف إطلاق النار"
 
 
 @pytest.mark.parametrize("seed", sorted(EXPECTED))
@@ -41,6 +44,16 @@ def test_seed_article_kept_and_boilerplate_dropped(seeds, seed):
     for prefix in drop:
         assert any(line.startswith(prefix) for line in source), f"fixture out of date: {prefix}"
         assert not any(line.startswith(prefix) for line in kept), f"boilerplate kept: {prefix}"
+
+
+def test_seed_004_is_all_article_under_its_headline(seeds):
+    path = next(seeds.glob("004_*.txt"))
+    source = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kept = runner.invoke(app, ["predict", str(path)]).stdout.splitlines()
+    with_title = runner.invoke(app, ["predict", "--keep-title", str(path)]).stdout.splitlines()
+    assert source[0].startswith(HEADLINE_004)
+    assert [line for line in kept if line.strip()] == source[1:]
+    assert [line for line in with_title if line.strip()] == source
 
 
 
