@@ -33,11 +33,11 @@ eval: install  ## accuracy on aeb and on held-out sites, beside the baselines
 
 bench: install  ## prediction speed and model load time on one core
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python -m boilerstrip.bench --datasets $(SHARED)
+	$(BIN)/python tools/bench.py --datasets $(SHARED)
 
 bench-html: install  ## boilerstrip beside trafilatura, readability, jusText, boilerpy3, resiliparse on whole pages
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python -m boilerstrip.bench_html --datasets $(SHARED)
+	$(BIN)/python tools/bench_html.py --datasets $(SHARED)
 
 fuzz: install  ## 10 minutes of generated, broken markup through predict page.html
-	$(BIN)/python -m boilerstrip.fuzz --seconds 600
+	$(BIN)/python tools/fuzz.py --seconds 600

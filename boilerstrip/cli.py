@@ -8,10 +8,8 @@ highest one met.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
-from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import BinaryIO, Optional
@@ -19,13 +17,13 @@ from typing import BinaryIO, Optional
 import typer
 
 from boilerstrip import api
-from boilerstrip.atomic import atomic_output, write_atomic
-from boilerstrip.corpus import EVALUATION_ONLY, Audit, dataset_name, label_page, read_pages
-from boilerstrip.errors import BoilerstripError, InputError
-from boilerstrip.labeled import SUFFIX, LabeledDocument, format_document
-from boilerstrip.lines import iter_line_batches
-from boilerstrip.markup import markdown_markup
-from boilerstrip.reading import iter_text, join_blocks, sniff_format, source_name
+from boilerstrip.errors import BoilerstripError, EncodingError, InputError
+from boilerstrip.io.atomic import atomic_output, write_atomic
+from boilerstrip.io.labeled import SUFFIX, format_document
+from boilerstrip.output import FORMATTERS, Batch
+from boilerstrip.pipeline import Options, classify_file
+from boilerstrip.rendering import RENDERINGS
+from boilerstrip.training.corpus import Audit, dataset_name, evaluation_split, label_page, read_pages
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Keep the article, drop the boilerplate, line by line.")
@@ -33,7 +31,7 @@ data_app = typer.Typer(no_args_is_help=True, help="Build labeled training data."
 app.add_typer(data_app, name="data")
 
 
-class OutputFormat(str, Enum):
+class OutputFormatChoice(str, Enum):
     text = "text"
     labels = "labels"
     jsonl = "jsonl"
@@ -47,10 +45,7 @@ class InputFormatChoice(str, Enum):
     html = "html"
 
 
-MAX_HTML_CHARS = 256 << 20  # an HTML page is parsed whole; text and Markdown stream
-
-
-class Render(str, Enum):
+class RenderingChoice(str, Enum):
     scraper = "scraper"
     flat = "flat"
     html = "html"
@@ -60,78 +55,35 @@ class Render(str, Enum):
     all = "all"
 
 
-_RENDER_GROUPS = {"both": ("scraper", "flat"), "text": ("scraper", "flat", "markdown"),
-                  "all": ("scraper", "flat", "html", "markdown")}
+# Groups of renderings: text a scraper writes (both), what the text model learns from (text).
+_RENDERING_GROUPS = {"both": ("scraper", "flat"), "text": ("scraper", "flat", "markdown"),
+                     "all": RENDERINGS}
+
+
+def _renderings(choice: RenderingChoice) -> tuple[str, ...]:
+    return _RENDERING_GROUPS.get(choice.value, (choice.value,))
 
 
 def _fail(error: BoilerstripError) -> int:
-    typer.echo(f"boilerstrip: {error}", err=True)
+    advice = "; name the encoding with --encoding" if isinstance(error, EncodingError) else ""
+    typer.echo(f"boilerstrip: {error}{advice}", err=True)
     return error.exit_code
 
 
-def _styles(render: Render) -> tuple[str, ...]:
-    """Render styles: text a scraper writes (scraper, flat; both), text with the page's
-    HTML markup (html), Markdown as crawl tools write it (markdown); scraper, flat and
-    markdown (text: what the text model learns from); all four."""
-    return _RENDER_GROUPS.get(render.value, (render.value,))
-
-
-def _format(name: str, labeled: list[api.LineLabel], fmt: OutputFormat, keep_title: bool,
-            several: bool, first_line: int) -> str:
-    """One batch of a file's output; the file's header goes with its first batch."""
-    first = first_line == 1
-    if fmt is OutputFormat.text:
-        kept = "".join(l.text + l.ending for l in api.kept_lines(labeled, keep_title))
-        if kept and not kept.endswith(("\n", "\r")):
-            kept += "\n"
-        return f"==> {name} <==\n{kept}" if several and first else kept
-    if fmt is OutputFormat.html:
-        kept = api.kept_html([l for l in api.kept_lines(labeled, keep_title) if l.label])
-        return (f"<!-- {name} -->\n" if several and first else "") + (kept + "\n" if kept else "")
-    if fmt is OutputFormat.labels:
-        text = format_document(LabeledDocument([l.text for l in labeled], [l.label for l in labeled],
-                                               {"source": name}))
-        return text if first else text.split("\n", 2)[2]
-    return "".join(
-        json.dumps({"file": name, "line": i, "label": l.label,
-                    "probability": None if l.probability is None else round(l.probability, 4),
-                    "text": l.text, **({"source": l.source} if l.source else {})},
-                   ensure_ascii=False) + "\n"
-        for i, l in enumerate(labeled, start=first_line))
-
-
-def _classified_batches(name: str, classifier, threshold: float | None, encoding: str | None,
-                        input_format: InputFormatChoice) -> Iterator[list[api.LineLabel]]:
-    """A file's labeled lines: text and Markdown in bounded batches, HTML as one page."""
-    blocks = iter_text(name, encoding)
-    head = next(blocks, "")
-    kind = sniff_format(name, head) if input_format is InputFormatChoice.auto else input_format.value
-    blocks = itertools.chain([head], blocks)
-    if classifier is None:
-        classifier = api.load_model(None, kind)
-    if kind == "html":
-        page = join_blocks(blocks, source_name(name), MAX_HTML_CHARS)
-        yield api.classify(page, classifier, threshold, "html")
-        return
-    for lines, endings in iter_line_batches(blocks):
-        markup = markdown_markup(lines) if kind == "markdown" else None
-        yield api.classify_lines(lines, endings, classifier, threshold, markup)
-
-
-def _predict_files(files: list[str], sink: BinaryIO, classifier, fmt: OutputFormat,
-                   threshold: float | None, keep_title: bool, encoding: str | None,
-                   input_format: InputFormatChoice) -> tuple[int, bool]:
-    """Stream each file through the model into ``sink``; returns the exit status and
+def _predict_files(files: list[str], sink: BinaryIO, options: Options,
+                   output_format: OutputFormatChoice) -> tuple[int, bool]:
+    """Stream each file through the pipeline into ``sink``; returns the exit status and
     whether anything was written.  A file that fails is reported and skipped; when the
     sink is a file, what that file had already written is taken back."""
+    formatter = FORMATTERS[output_format.value]
     status, wrote = 0, False
     for name in files:
         line_number = 1
         start = sink.tell() if sink.seekable() else None
         try:
-            for labeled in _classified_batches(name, classifier, threshold, encoding, input_format):
-                chunk = _format(name, labeled, fmt, keep_title, len(files) > 1, line_number)
-                sink.write(chunk.encode("utf-8"))
+            for labeled in classify_file(name, options):
+                batch = Batch(name, len(files) > 1, line_number, options.keep_title)
+                sink.write(formatter(labeled, batch).encode("utf-8"))
                 sink.flush()
                 line_number += len(labeled)
         except BoilerstripError as error:
@@ -148,11 +100,11 @@ def _predict_files(files: list[str], sink: BinaryIO, classifier, fmt: OutputForm
 def predict(
     files: list[str] = typer.Argument(..., help="Text, Markdown or HTML files to strip; '-' reads "
                                                 "standard input."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f",
-                                     help="text: the kept lines; labels: every line labeled, in the "
-                                          "labeled-lines format (edit it and train on it); jsonl: one "
-                                          "record per line with label, P(content) and, for HTML, the "
-                                          "block's XPath; html: the kept blocks with their markup."),
+    output_format: OutputFormatChoice = typer.Option(
+        OutputFormatChoice.text, "--format", "-f",
+        help="text: the kept lines; labels: every line labeled, in the labeled-lines format (edit "
+             "it and train on it); jsonl: one record per line with label, P(content) and, for "
+             "HTML, the block's XPath; html: the kept blocks with their markup."),
     input_format: InputFormatChoice = typer.Option(
         InputFormatChoice.auto, "--input-format", "-i",
         help="What the files are; auto goes by the extension (.html .htm .md .txt), else by content."),
@@ -160,7 +112,7 @@ def predict(
                                               help="Cut on P(content); higher keeps less "
                                                    "(default: the model's own, on its card)."),
     model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model for "
-                                                    "the input's kind: text and Markdown, or HTML)."),
+                                                    "the input format: text and Markdown, or HTML)."),
     keep_title: bool = typer.Option(False, "--keep-title", help="Keep the headline too."),
     encoding: Optional[str] = typer.Option(None, help="Force the input encoding."),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
@@ -171,14 +123,13 @@ def predict(
         classifier = api.load_model(model) if model else None
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
+    options = Options(input_format.value, threshold, keep_title, classifier, encoding)
     if output is None:
-        status, _ = _predict_files(files, sys.stdout.buffer, classifier, fmt, threshold, keep_title,
-                                   encoding, input_format)
+        status, _ = _predict_files(files, sys.stdout.buffer, options, output_format)
         raise typer.Exit(status)
     try:
         with atomic_output(output) as sink:
-            status, wrote = _predict_files(files, sink, classifier, fmt, threshold, keep_title, encoding,
-                                           input_format)
+            status, wrote = _predict_files(files, sink, options, output_format)
             if not wrote:
                 raise typer.Exit(status)  # leaves no empty or partial output file behind
     except OSError as exc:
@@ -192,7 +143,8 @@ def train(
                                                "(.jsonl.gz with html and main_text)."),
     output: Path = typer.Option(..., "-o", "--output", help="Model file to write (.json.gz)."),
     split: str = typer.Option("train", help="Site split of page datasets to learn from: train, test or all."),
-    render: Render = typer.Option(Render.all, help="How page datasets are rendered to lines."),
+    rendering: RenderingChoice = typer.Option(RenderingChoice.all, "--render", "--rendering",
+                                              help="How page datasets are rendered to lines."),
     seed: int = typer.Option(0, help="Random seed: the same data and seed give the same model."),
     trees: int = typer.Option(250, min=1, help="Boosting rounds."),
     augment: float = typer.Option(0.3, min=0.0, max=1.0,
@@ -209,14 +161,15 @@ def train(
                      "fifth of the training sites (by kept-text F1), then fits on all of them."),
 ) -> None:
     """Train a model; writes MODEL and its model card beside it."""
-    from boilerstrip.training import card_path, train as train_model
+    from boilerstrip.training import TrainingOptions, card_path, train as train_model
 
-    cut = _threshold_option(threshold)
+    options = TrainingOptions(
+        split=None if split == "all" else split, renderings=_renderings(rendering), seed=seed,
+        n_estimators=trees, augment=augment, crop=crop,
+        page_types=tuple(page_type) if page_type else None,
+        hand_labeled_weight=hand_labeled_weight, threshold=_threshold_option(threshold))
     try:
-        meta = train_model(data, output, None if split == "all" else split, _styles(render),
-                           seed=seed, n_estimators=trees, augment=augment, crop=crop,
-                           page_types=page_type, hand_labeled_weight=hand_labeled_weight,
-                           threshold=cut)
+        meta = train_model(data, output, options)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     counts = meta["training"]["labels"]
@@ -261,27 +214,26 @@ def evaluate(
                                                     "each rendering: text and Markdown, or HTML)."),
     split: str = typer.Option("auto", help="Site split of page datasets: test (held-out sites), "
                                            "train, all; auto is all for aeb and test otherwise."),
-    render: Render = typer.Option(Render.scraper, help="How page datasets are rendered to lines."),
+    rendering: RenderingChoice = typer.Option(RenderingChoice.scraper, "--render", "--rendering",
+                                              help="How page datasets are rendered to lines."),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0),
     baselines: bool = typer.Option(True, help="Score keep-all, C4 rules and jusText on the same lines."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report as JSON."),
 ) -> None:
     """Line-level P/R/F1 and kept-text F1 per dataset and language, beside the baselines."""
-    from boilerstrip.corpus import iter_documents
-    from boilerstrip.evaluate import BASELINES, Evaluation, evaluate_documents
+    from boilerstrip.evaluation import BASELINES, Evaluation, evaluate_documents
+    from boilerstrip.training.corpus import iter_documents
 
     try:
         total = Evaluation()
-        styles = _styles(render)
-        for style in styles:
-            classifier = api.load_model(model, "html" if style == "html" else "text")
+        renderings = _renderings(rendering)
+        for each in renderings:
+            classifier = api.load_model(model, "html" if each == "html" else "text")
             for source in data:
-                chosen = split
-                if split == "auto":
-                    chosen = "all" if dataset_name(source) in EVALUATION_ONLY else "test"
-                docs = iter_documents([source], None if chosen == "all" else chosen, style)
-                evaluate_documents(classifier, docs, threshold, tuple(BASELINES) if baselines else (),
-                                   total, f" [{style}]" if len(styles) > 1 else "")
+                documents = iter_documents([source], evaluation_split(source, split), each)
+                evaluate_documents(classifier, documents, threshold,
+                                   tuple(BASELINES) if baselines else (), total,
+                                   f" [{each}]" if len(renderings) > 1 else "")
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     report = total.report()
@@ -294,7 +246,8 @@ def evaluate(
 def data_build(
     pages: list[Path] = typer.Argument(..., help="Page datasets (.jsonl.gz with html and main_text)."),
     output: Path = typer.Option(..., "-o", "--output", help="Folder for the labeled-lines files."),
-    render: Render = typer.Option(Render.scraper, help="How pages are rendered to lines."),
+    rendering: RenderingChoice = typer.Option(RenderingChoice.scraper, "--render", "--rendering",
+                                              help="How pages are rendered to lines."),
     worst: int = typer.Option(5, help="How many worst-aligned pages to list per dataset."),
 ) -> None:
     """Render pages to lines, label them against the gold text, and audit the labels."""
@@ -302,12 +255,12 @@ def data_build(
     for source in pages:
         audit, ranked = Audit(), []
         try:
-            for style in _styles(render):
+            for each in _renderings(rendering):
                 for page in read_pages(source):
-                    doc = label_page(page, style)
+                    doc = label_page(page, each)
                     folder = output / page.dataset / doc.meta["split"]
                     name = page.id.split("/", 1)[-1].replace("/", "_").replace(" ", "_")
-                    suffix = "" if style == "scraper" else f".{style}"
+                    suffix = "" if each == "scraper" else f".{each}"
                     write_atomic(folder / f"{name}{suffix}{SUFFIX}", format_document(doc).encode("utf-8"))
                     ranked.append((audit.add(doc, page.main_text), page.id))
         except BoilerstripError as error:

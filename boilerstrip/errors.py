@@ -13,6 +13,10 @@ class InputError(BoilerstripError):
     exit_code = 3
 
 
+class EncodingError(InputError):
+    """A document's bytes do not decode: name its encoding (``encoding=`` in the library)."""
+
+
 class LabeledDataError(BoilerstripError):
     """A labeled-lines file is malformed; the message names the file and line."""
 

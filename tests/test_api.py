@@ -5,8 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from hypothesis import given, settings, strategies as st
 
 import boilerstrip
-from boilerstrip.api import kept_lines
-from boilerstrip.lines import split_lines
+from boilerstrip.pipeline import kept_lines
+from boilerstrip.io.lines import split_lines
 
 from conftest import EXAMPLES
 
@@ -103,8 +103,8 @@ def test_strip_html_reads_bytes_in_the_declared_charset():
 def test_strip_html_on_benchmark_pages_beats_the_best_text_baseline(datasets):
     """The first 40 aeb pages (never trained or tuned on) through the HTML path; on the same
     pages the C4 line rules score 0.84 and the text path about 0.91."""
-    from boilerstrip.corpus import read_pages
-    from boilerstrip.evaluate import aeb_metrics, shingle_match
+    from boilerstrip.training.corpus import read_pages
+    from boilerstrip.evaluation import aeb_metrics, shingle_match
 
     pages = list(read_pages(datasets / "aeb.jsonl.gz"))[:40]
     matches = [shingle_match(page.main_text, boilerstrip.strip_html(page.html)) for page in pages]

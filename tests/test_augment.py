@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from boilerstrip.augment import crop_documents
-from boilerstrip.labeled import LabeledDocument, parse_document
+from boilerstrip.training.augment import crop_documents
+from boilerstrip.io.labeled import LabeledDocument, parse_document
 
 from conftest import LABELED
 

@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from boilerstrip.api import default_model_path
 from boilerstrip.cli import app
-from boilerstrip.labeled import parse_document
-from boilerstrip.reading import read_text
+from boilerstrip.io.labeled import parse_document
+from boilerstrip.io.reading import read_text
 
 from conftest import EXAMPLES, LABELED
 

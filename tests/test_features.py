@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from boilerstrip.augment import RELATED_PHRASES
-from boilerstrip.features import FEATURE_NAMES, document_features
-from boilerstrip.lines import split_lines
+from boilerstrip.features import FEATURE_NAMES, LINE_FEATURES, STAGE_NAMES, document_features
+from boilerstrip.io.lines import split_lines
+from boilerstrip.wordlists import RELATED_PHRASES
 
 from conftest import EXAMPLES
 
@@ -43,3 +43,9 @@ def test_a_line_in_another_script_stands_out():
     lines = ["Статья о погоде в городе и о том, что будет завтра."] * 3 + ["An English line here."]
     X, _ = document_features(lines)
     assert list(_column(X, "off_script")) == [0, 0, 0, 1]
+
+
+def test_every_line_feature_comes_from_exactly_one_named_stage():
+    from_stages = [name for names in STAGE_NAMES.values() for name in names]
+    assert sorted(from_stages) == sorted(LINE_FEATURES)
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)

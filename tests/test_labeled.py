@@ -1,7 +1,7 @@
 import pytest
 
 from boilerstrip.errors import LabeledDataError
-from boilerstrip.labeled import LabeledDocument, format_document, parse_document
+from boilerstrip.io.labeled import LabeledDocument, format_document, parse_document
 
 
 def test_format_and_parse_round_trip_keeps_lines_verbatim():

@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from boilerstrip.lines import iter_line_batches, split_lines
+from boilerstrip.io.lines import iter_line_batches, split_lines
 
 
 def test_every_kind_of_line_ending_is_kept():

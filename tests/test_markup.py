@@ -3,9 +3,9 @@
 import numpy as np
 
 from boilerstrip.features import FEATURE_NAMES, document_features
-from boilerstrip.markup import (CLASS_WORDS, MARKUP_INDEX, class_flags, markdown_markup,
-                                markdown_visible_text, text_shares)
-from boilerstrip.render import render_page
+from boilerstrip.rendering import markdown_markup, markdown_visible_text, render_page
+from boilerstrip.rendering.markup import MARKUP_INDEX, class_flags, text_shares
+from boilerstrip.wordlists import CLASS_WORDS
 
 from conftest import EXAMPLES
 

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from boilerstrip.api import default_model_path
-from boilerstrip.corpus import iter_documents
+from boilerstrip.model.shipped import default_model_path
+from boilerstrip.training.corpus import iter_documents
 from boilerstrip.errors import ModelError
-from boilerstrip.model import LineClassifier, load_model, save_model
+from boilerstrip.model import LineClassifier, load_model_file, save_model_file
 
 from conftest import LABELED
 
@@ -23,8 +23,9 @@ def small_model():
 
 def test_saved_model_predicts_exactly_like_the_fitted_one(small_model, tmp_path):
     model, docs = small_model
-    save_model(model, tmp_path / "m.json.gz", {"threshold": 0.5})
-    loaded, meta = load_model(tmp_path / "m.json.gz")
+    save_model_file(model, tmp_path / "m.json.gz", {"threshold": 0.5})
+    loaded = load_model_file(tmp_path / "m.json.gz")
+    meta = loaded.metadata_
     lines = [d.lines for d in docs]
     for before, after in zip(model.predict_proba(lines), loaded.predict_proba(lines)):
         np.testing.assert_array_equal(before, after)
@@ -68,10 +69,10 @@ def _rewrite(path, change):
 ])
 def test_damaged_or_foreign_models_are_refused(small_model, tmp_path, damage, message):
     path = tmp_path / "m.json.gz"
-    save_model(small_model[0], path, {"threshold": 0.5})
+    save_model_file(small_model[0], path, {"threshold": 0.5})
     damage(path)
     with pytest.raises(ModelError, match=message):
-        load_model(path)
+        load_model_file(path)
 
 
 @pytest.mark.parametrize("input_format, card, styles, serves", [
@@ -79,8 +80,8 @@ def test_damaged_or_foreign_models_are_refused(small_model, tmp_path, damage, me
     ("html", "html.md", ["html"], "for HTML input"),
 ])
 def test_the_shipped_models_load_and_have_cards(input_format, card, styles, serves):
-    model, meta = load_model(default_model_path(input_format))
+    meta = load_model_file(default_model_path(input_format)).metadata_
     assert "aeb" not in json.dumps(meta["training"]["datasets"])
-    assert meta["training"]["render_styles"] == styles
+    assert meta["training"]["renderings"] == styles
     text = default_model_path(input_format).with_name(card).read_text()
     assert text.startswith("# Model card") and serves in text

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from boilerstrip.errors import InputError
-from boilerstrip.reading import declared_charset, decode, read_text, sniff_format
+from boilerstrip.io.reading import declared_charset, decode, read_text, sniff_format
 
 ARABIC = "قال رئيس الجمعية إن الحملة تستهدف غرس أكثر من خمسة آلاف فسيلة قبل نهاية الشتاء، مع توفير أنظمة ري.\n" * 3
 RUSSIAN = "Волонтёры насчитали рекордное число морских птиц на острове этой осенью, сообщил фонд.\n" * 3

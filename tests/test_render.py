@@ -1,5 +1,4 @@
-from boilerstrip.markup import MARKUP_NAMES
-from boilerstrip.render import render_html, render_page
+from boilerstrip.rendering import MARKUP_NAMES, render_html, render_page
 
 PAGE = """<html><head><title>T</title><style>p{}</style></head><body>
 <nav><ul><li>Home</li><li>News<ul><li>World</li></ul></li></ul></nav>
@@ -32,7 +31,7 @@ def test_one_walk_gives_every_rendering_line_for_line():
                        '<h2>Big <em>news</em></h2><p>See <a href="/x?a=1&amp;b=2">the report</a> &amp; more.'
                        '<br>Second line</p><a href="/card"><h3>Card</h3><p>Teaser</p></a></article></body>')
     assert page.lines == ["- Home", "Big news", "See the report & more.", "Second line", "Card", "Teaser"]
-    assert page.text("flat")[0] == "Home"
+    assert page.document("flat").lines[0] == "Home"
     assert page.markdown == ["- [Home](/)", "## Big news", "See [the report](/x?a=1&b=2) & more.",
                              "Second line", "### [Card](/card)", "[Teaser](/card)"]
     assert page.html[2] == '<p>See <a href="/x?a=1&amp;b=2">the report</a> &amp; more.</p>'

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from boilerstrip.cli import app
-from boilerstrip.reading import CHUNK_BYTES
+from boilerstrip.io.reading import CHUNK_BYTES
 
 from conftest import EXAMPLES
 

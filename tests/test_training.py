@@ -5,11 +5,12 @@ import pytest
 from typer.testing import CliRunner
 
 from boilerstrip.cli import app
-from boilerstrip.corpus import read_pages
-from boilerstrip.labeled import LabeledDocument
-from boilerstrip.model import documents_to_matrix, load_model
-from boilerstrip.training import (THRESHOLD_GRID, VALIDATION_SHARE_PERCENT, card_path,
-                                  choose_threshold, collect, train, validation_mask)
+from boilerstrip.training.corpus import read_pages
+from boilerstrip.io.labeled import LabeledDocument
+from boilerstrip.model import documents_to_matrix, load_model_file
+from boilerstrip.training import TrainingOptions, card_path, train
+from boilerstrip.training.train import (THRESHOLD_GRID, VALIDATION_SHARE_PERCENT, TrainingSet,
+                                        choose_threshold, collect, validation_mask)
 
 from conftest import LABELED
 
@@ -36,15 +37,15 @@ def test_validation_takes_whole_sites_about_a_fifth_of_them(datasets):
 
 def test_auto_threshold_is_the_best_cut_on_validation_and_the_model_keeps_it(real_sources, tmp_path):
     out = tmp_path / "m.json.gz"
-    meta = train(real_sources, out, styles=("html",), n_estimators=30, crop=0.0)
+    meta = train(real_sources, out, TrainingOptions(renderings=("html",), n_estimators=30, crop=0.0))
     choice = meta["threshold_choice"]
     assert choice["method"] == "validation" and choice["validation_documents"] >= 20
     scores = {float(t): f for t, f in choice["f1_by_threshold"].items()}
     assert sorted(scores) == list(THRESHOLD_GRID)
     assert 0.5 < max(scores.values()) <= 1.0
     assert scores[meta["threshold"]] == max(scores.values())
-    model, saved = load_model(out)
-    assert model.threshold == meta["threshold"] == saved["threshold"]
+    model = load_model_file(out)
+    assert model.threshold == meta["threshold"] == model.metadata_["threshold"]
     assert f"threshold on P(content) {meta['threshold']},\nchosen on a fifth" in card_path(out).read_text()
 
 
@@ -55,18 +56,18 @@ def test_the_cut_is_scored_on_the_documents_as_they_came_not_as_altered_for_trai
     # Told that every line of the pages as they came is article, the choice must keep the most.
     everything = [LabeledDocument(d.lines, ["body" if line.strip() else None for line in d.lines],
                                   d.meta, d.markup) for d in documents]
-    choice = choose_threshold(documents, everything, X, y, rows, list(range(len(documents))),
-                              np.ones(len(y)), n_estimators=10, seed=0)
+    data = TrainingSet(documents, everything, X, y, rows, list(range(len(documents))), np.ones(len(y)))
+    choice = choose_threshold(data, TrainingOptions(n_estimators=10, seed=0))
     assert choice["threshold"] == min(THRESHOLD_GRID)
     scores = list(choice["f1_by_threshold"].values())
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
 
 
 def test_a_given_threshold_is_used_and_few_documents_keep_the_default(tmp_path):
-    given = train([LABELED], tmp_path / "given.json.gz", n_estimators=20, threshold=0.35)
+    given = train([LABELED], tmp_path / "given.json.gz", TrainingOptions(n_estimators=20, threshold=0.35))
     assert given["threshold"] == 0.35 and given["threshold_choice"]["method"] == "given"
-    assert load_model(tmp_path / "given.json.gz")[0].threshold == 0.35
-    few = train([LABELED], tmp_path / "few.json.gz", n_estimators=20)
+    assert load_model_file(tmp_path / "given.json.gz").threshold == 0.35
+    few = train([LABELED], tmp_path / "few.json.gz", TrainingOptions(n_estimators=20))
     assert few["threshold"] == 0.5 and few["threshold_choice"]["method"].startswith("default")
 
 

@@ -5,7 +5,7 @@ Article Extraction Benchmark metric (4-gram shingle precision, recall and F1,
 per page then averaged, as the benchmark's evaluate.py), and pages per second on
 one core.  aeb is all 181 benchmark pages (boilerstrip never trained or tuned on
 them); wceb2026 and daniel are their held-out (test-split) sites.
-Run as ``python -m boilerstrip.bench_html``; it prints, the library does not.
+Run as ``python tools/bench_html.py`` (a tool, not part of the installed package).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from boilerstrip import api  # noqa: E402
-from boilerstrip.corpus import Page, read_pages  # noqa: E402
-from boilerstrip.evaluate import aeb_metrics, run_justext, shingle_match  # noqa: E402
-from boilerstrip.render import render_html  # noqa: E402
+from boilerstrip.evaluation import aeb_metrics, run_justext, shingle_match  # noqa: E402
+from boilerstrip.rendering import render_html  # noqa: E402
+from boilerstrip.training.corpus import Page, read_pages  # noqa: E402
 
 Extractor = Callable[[Page], str]
 

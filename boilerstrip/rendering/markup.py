@@ -2,7 +2,7 @@
 
 Plain text has none of this, so these columns are NaN there and one model serves
 text, Markdown and HTML (LightGBM learns a path for missing values).  HTML fills
-every column (``render`` does it while walking the tree); Markdown fills the
+every column (``rendering.html`` does it while walking the tree); Markdown fills the
 columns its syntax can express and leaves the HTML-only ones NaN.
 """
 
@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from boilerstrip.wordlists import prefix_tree
+from boilerstrip.wordlists import CLASS_WORDS, prefix_tree
 
 # Columns both HTML and Markdown fill.
 SHARED = ("link_density", "links", "images", "heading_level", "list_item", "quote", "table_cell",
@@ -23,26 +23,6 @@ TAG_FLAGS = {
     "in_aside": ("aside",), "in_figure": ("figure", "figcaption"), "in_form": ("form",),
     "in_button": ("button", "label"), "in_article": ("article",), "in_main": ("main",),
     "in_time": ("time",), "in_address": ("address",),
-}
-# ...and the words in their class and id attributes (matched at a word's start).
-CLASS_WORDS: dict[str, tuple[str, ...]] = {
-    name: tuple(words.split()) for name, words in {
-        "cls_nav": "nav menu navbar navigation topbar header",
-        "cls_footer": "foot copyright legal colophon",
-        "cls_comment": "comment disqus reply replies respond discussion",
-        "cls_share": "share sharing social follow facebook twitter whatsapp",
-        "cls_related": "related recommend more popular trending read-next readnext also teaser "
-                       "outbrain taboola",
-        "cls_cookie": "cookie consent gdpr privacy",
-        "cls_ad": "ad ads advert banner sponsor promo dfp gpt",
-        "cls_newsletter": "newsletter subscri signup sign-up paywall register",
-        "cls_breadcrumb": "breadcrumb crumb",
-        "cls_sidebar": "sidebar side widget rail aside",
-        "cls_meta": "author byline date time meta tag categor keyword dateline published updated",
-        "cls_content": "article content post entry story body text prose detail",
-        "cls_title": "title headline heading h1",
-        "cls_caption": "caption credit figure photo image img media gallery",
-    }.items()
 }
 # Where the page's running text is: the share of its paragraph text under the line's
 # parent and grandparent elements, whether the line lies inside the deepest element
@@ -113,58 +93,4 @@ def text_shares(paths: list[str], chars: np.ndarray, link_density: np.ndarray) -
             while shared < min(len(steps), len(root_steps)) and steps[shared] == root_steps[shared]:
                 shared += 1
             out[i, 3] = shared - 1 - root_depth
-    return out
-
-
-_MD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(([^)\n]*)\)")
-_MD_URL = re.compile(r"(?<![(<\[])\bhttps?://\S+")
-_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
-_MD_LIST = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
-_MD_QUOTE = re.compile(r"^ {0,3}>")
-_MD_TABLE = re.compile(r"^[ \t]*\|")
-_MD_FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
-_MD_MARKER = re.compile(r"^[ \t]*(?:[-*+>]|\d{1,9}[.)]|#{1,6})[ \t]+")
-
-
-def markdown_visible_text(line: str) -> str:
-    """What a reader sees of a Markdown line: link text without its URL, no images."""
-    return _MD_LINK.sub(lambda m: "" if m.group(1) else m.group(2), line)
-
-
-def markdown_markup(lines: list[str]) -> np.ndarray:
-    """The SHARED columns from each Markdown line's own syntax; the HTML-only ones stay NaN.
-
-    Link density counts the visible text of ``[text](url)`` links and bare URLs
-    against the line's visible text (URLs inside link targets are not visible).
-    """
-    out = np.full((len(lines), len(MARKUP_NAMES)), np.nan)
-    in_fence = False
-    for i, line in enumerate(lines):
-        fence = bool(_MD_FENCE.match(line))
-        row = out[i]
-        link_chars = links = images = 0
-        visible = line
-        for match in _MD_LINK.finditer(line):
-            if match.group(1):
-                images += 1
-            else:
-                links += 1
-                link_chars += len(match.group(2))
-        if images or links:
-            visible = markdown_visible_text(line)
-        for match in _MD_URL.finditer(visible):
-            links += 1
-            link_chars += len(match.group())
-        heading = _MD_HEADING.match(line)
-        size = len(_MD_MARKER.sub("", visible).strip())
-        row[MARKUP_INDEX["link_density"]] = min(link_chars / size, 1.0) if size else 0.0
-        row[MARKUP_INDEX["links"]] = links
-        row[MARKUP_INDEX["images"]] = images
-        row[MARKUP_INDEX["heading_level"]] = len(heading.group(1)) if heading else 0
-        row[MARKUP_INDEX["list_item"]] = bool(_MD_LIST.match(line))
-        row[MARKUP_INDEX["quote"]] = bool(_MD_QUOTE.match(line))
-        row[MARKUP_INDEX["table_cell"]] = bool(_MD_TABLE.match(line))
-        row[MARKUP_INDEX["code"]] = in_fence or fence
-        if fence:
-            in_fence = not in_fence
     return out

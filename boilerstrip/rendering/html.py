@@ -1,9 +1,9 @@
-"""Turn an HTML page into lines the way a scraper does: one block a line.
+"""Render an HTML page into lines the way a scraper does: one block a line.
 
 One walk of the tree gives every rendering of a line, so they stay line for line
 the same: ``scraper`` text (list items bulleted and indented), ``flat`` text
 (bare lines), ``markdown`` (links, headings, list and quote markers), the line's
-own ``html`` (its block tag and links, for ``--format html``), the XPath of its
+own ``html`` (its block tag and links, for the html output format), the XPath of its
 block, and its markup features (see ``markup``).
 """
 
@@ -18,10 +18,16 @@ from typing import Literal
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
-from boilerstrip.markup import (CLASS_WORDS, MARKUP_INDEX, MARKUP_NAMES, TAG_FLAGS, TEXT_SHARES,
-                                class_flags, text_shares)
+from boilerstrip.rendering.markdown import block_layout, markdown_markup
+from boilerstrip.rendering.markup import (MARKUP_INDEX, MARKUP_NAMES, TAG_FLAGS, TEXT_SHARES,
+                                          class_flags, text_shares)
+from boilerstrip.wordlists import CLASS_WORDS
 
-RenderStyle = Literal["scraper", "flat", "markdown", "html"]
+# How a page becomes a document of lines: text as a scraper writes it (``scraper``: list
+# items bulleted and indented), bare lines (``flat``), Markdown as crawl tools write it
+# (``markdown``), or scraper text with the page's markup features (``html``).
+Rendering = Literal["scraper", "flat", "markdown", "html"]
+RENDERINGS: tuple[Rendering, ...] = ("scraper", "flat", "html", "markdown")
 
 _SKIPPED = frozenset(
     "head script style noscript template svg math iframe object embed canvas "
@@ -83,8 +89,19 @@ _ENTER, _LEAVE, _LEAVE_LINK = 0, 1, 2
 
 
 @dataclass
+class RenderedDocument:
+    """A page in one rendering: its lines, their markup rows (None where the rendering has
+    no markup), and the block each line shows (-1 for a blank line between blocks)."""
+
+    lines: list[str]
+    markup: np.ndarray | None
+    blocks: list[int]
+
+
+@dataclass
 class RenderedPage:
-    """A page's lines in every rendering, line for line, with their markup features."""
+    """A page's blocks in every rendering, block for block, with their markup features:
+    ``lines`` is the scraper text, one block a line."""
 
     lines: list[str]
     prefixes: list[str]
@@ -93,12 +110,16 @@ class RenderedPage:
     paths: list[str]
     markup: np.ndarray
 
-    def text(self, style: RenderStyle = "scraper") -> list[str]:
-        if style == "flat":
-            return [line[len(prefix):] for line, prefix in zip(self.lines, self.prefixes)]
-        if style == "markdown":
-            return self.markdown
-        return self.lines
+    def document(self, rendering: Rendering = "scraper") -> RenderedDocument:
+        every_block = list(range(len(self.lines)))
+        if rendering == "flat":
+            flat = [line[len(prefix):] for line, prefix in zip(self.lines, self.prefixes)]
+            return RenderedDocument(flat, None, every_block)
+        if rendering == "markdown":
+            blocks = block_layout(self.prefixes)
+            lines = [self.markdown[b] if b >= 0 else "" for b in blocks]
+            return RenderedDocument(lines, markdown_markup(lines), blocks)
+        return RenderedDocument(self.lines, self.markup if rendering == "html" else None, every_block)
 
 
 class _LineWriter:
@@ -215,6 +236,43 @@ class _LineWriter:
             self.rows.append(self._markup_row(context))
         self._start_line()
 
+    def open_block(self, tag: str, list_depth: int) -> int:
+        """A block element starts a line, and sets its prefixes; returns the list nesting."""
+        self.flush()
+        if tag in _LISTS:
+            return list_depth + 1
+        if tag == "li":
+            self.prefix = self.md_prefix = "  " * max(list_depth - 1, 0) + "- "
+        elif tag in _HEADINGS:
+            self.md_prefix = "#" * _HEADINGS[tag] + " "
+        elif tag == "blockquote":
+            self.md_prefix = "> "
+        elif tag == "pre":
+            self.preformatted += 1
+        return list_depth
+
+    def leave(self, tag: str, state: int) -> None:
+        """An element ends: a block ends its line, a cell leaves a gap, a link closes."""
+        if tag == "pre":
+            self.flush()
+            self.preformatted -= 1
+        if state == _LEAVE_LINK:
+            self.close_link()
+        if tag in _BLOCKS:
+            self.flush()
+        elif tag in _CELLS:
+            self.cell_gap()
+
+    def page(self) -> RenderedPage:
+        """The page rendered so far, with the text-share columns that need every line."""
+        self.flush()
+        markup = np.array(self.rows, dtype=np.float64).reshape(-1, len(MARKUP_NAMES))
+        chars = np.array([len(line) - len(prefix) for line, prefix in zip(self.lines, self.prefixes)],
+                         dtype=np.float64)
+        shares = [MARKUP_INDEX[name] for name in TEXT_SHARES]
+        markup[:, shares] = text_shares(self.paths, chars, markup[:, MARKUP_INDEX["link_density"]])
+        return RenderedPage(self.lines, self.prefixes, self.markdown, self.html, self.paths, markup)
+
     def _markup_row(self, context: _Context) -> list[float]:
         row = [0.0] * len(MARKUP_NAMES)
         row[MARKUP_INDEX["link_density"]] = self.link_chars / self.chars if self.chars else 0.0
@@ -233,7 +291,7 @@ def render_page(html: str) -> RenderedPage:
     """Render ``html``; scripts, styles and hidden elements are dropped.
 
     The walk is iterative so that pathological nesting cannot exhaust the stack, and
-    inlined: it runs once for each of a page's thousands of nodes.
+    what it does per element is inline: it runs for each of a page's thousands of nodes.
     """
     writer = _LineWriter()
     root = LexborHTMLParser(html).root
@@ -245,15 +303,7 @@ def render_page(html: str) -> RenderedPage:
     while stack:
         node, tag, context, state, index = stack.pop()
         if state != _ENTER:
-            if tag == "pre":
-                writer.flush()
-                writer.preformatted -= 1
-            if state == _LEAVE_LINK:
-                writer.close_link()
-            if tag in _BLOCKS:
-                writer.flush()
-            elif tag in _CELLS:
-                writer.cell_gap()
+            writer.leave(tag, state)
             continue
         if tag == "-text":
             writer.text(node.text_content or "", context)
@@ -279,45 +329,34 @@ def render_page(html: str) -> RenderedPage:
         opens_link = not link and tag == "a" and "href" in attributes
         if tag in _BLOCKS:
             block_tag, block_path = tag, path
-            writer.flush()
-            if tag in _LISTS:
-                list_depth += 1
-            elif tag == "li":
-                writer.prefix = writer.md_prefix = "  " * max(list_depth - 1, 0) + "- "
-            elif tag in _HEADINGS:
-                writer.md_prefix = "#" * _HEADINGS[tag] + " "
-            elif tag == "blockquote":
-                writer.md_prefix = "> "
-            elif tag == "pre":
-                writer.preformatted += 1
+            list_depth = writer.open_block(tag, list_depth)
         own = (bits, _HEADINGS.get(tag, heading), depth + 1, block_tag, block_path, path, list_depth,
                link or opens_link)
         if opens_link:
             writer.open_link(attributes.get("href") or "")
         stack.append((node, tag, own, _LEAVE_LINK if opens_link else _LEAVE, index))
-        children = []
-        counts: dict[str, int] = {}
-        child = node.child
-        while child is not None:
-            child_tag = child.tag or "-"
-            if child_tag[0] == "-":  # text and comments: no place in an XPath
-                children.append((child, child_tag, own, _ENTER, 0))
-            else:
-                counts[child_tag] = count = counts.get(child_tag, 0) + 1
-                children.append((child, child_tag, own, _ENTER, count))
-            child = child.next
-        children.reverse()
-        stack.extend(children)
-    writer.flush()
-    markup = np.array(writer.rows, dtype=np.float64).reshape(-1, len(MARKUP_NAMES))
-    chars = np.array([len(line) - len(prefix) for line, prefix in zip(writer.lines, writer.prefixes)],
-                     dtype=np.float64)
-    shares = [MARKUP_INDEX[name] for name in TEXT_SHARES]
-    markup[:, shares] = text_shares(writer.paths, chars, markup[:, MARKUP_INDEX["link_density"]])
-    return RenderedPage(writer.lines, writer.prefixes, writer.markdown, writer.html, writer.paths,
-                        markup)
+        stack.extend(_children_to_enter(node, own))
+    return writer.page()
 
 
-def render_html(html: str, style: RenderStyle = "scraper") -> list[str]:
-    """The page's text lines in one style (``html`` style is ``scraper`` text plus markup)."""
-    return render_page(html).text(style)
+def _children_to_enter(node, context: _Context) -> list[tuple[object, str, _Context, int, int]]:
+    """Stack entries for ``node``'s children, last child first (so the first pops first),
+    each element with its index among same-tag siblings (its XPath step)."""
+    children = []
+    counts: dict[str, int] = {}
+    child = node.child
+    while child is not None:
+        child_tag = child.tag or "-"
+        if child_tag[0] == "-":  # text and comments: no place in an XPath
+            children.append((child, child_tag, context, _ENTER, 0))
+        else:
+            counts[child_tag] = count = counts.get(child_tag, 0) + 1
+            children.append((child, child_tag, context, _ENTER, count))
+        child = child.next
+    children.reverse()
+    return children
+
+
+def render_html(html: str, rendering: Rendering = "scraper") -> list[str]:
+    """The page's lines in one rendering."""
+    return render_page(html).document(rendering).lines

@@ -18,7 +18,7 @@ from typing import Literal
 
 from charset_normalizer import from_bytes
 
-from boilerstrip.errors import InputError
+from boilerstrip.errors import EncodingError, InputError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -80,7 +80,7 @@ def _choose_encoding(head: bytes, source: str, encoding: str | None, complete: b
         return declared, 0
     detected = detect_encoding(head[: 4 * _SNIFF])
     if detected is None:
-        raise InputError(f"{source}: cannot tell the text encoding; name it with --encoding")
+        raise EncodingError(f"{source}: cannot tell the text encoding")
     return detected, 0
 
 
@@ -103,8 +103,8 @@ def iter_decoded(blocks: Iterator[bytes], source: str, encoding: str | None = No
             text = decoder.decode(block)
         except UnicodeError as exc:  # UTF-16 without a BOM raises a bare UnicodeError
             where = f" at byte {offset + skip + exc.start}" if hasattr(exc, "start") else ""
-            raise InputError(f"{source}: not valid {codec} ({getattr(exc, 'reason', exc)}{where}); "
-                             "name the encoding with --encoding") from None
+            raise EncodingError(f"{source}: not valid {codec} ({getattr(exc, 'reason', exc)}{where})"
+                                ) from None
         offset += len(block)
         if first and text:
             text = text.removeprefix("\ufeff")  # a forced codec may leave the BOM in
@@ -114,8 +114,8 @@ def iter_decoded(blocks: Iterator[bytes], source: str, encoding: str | None = No
     try:
         tail = decoder.decode(b"", final=True)
     except UnicodeError as exc:
-        raise InputError(f"{source}: not valid {codec} (truncated at the end: "
-                         f"{getattr(exc, 'reason', exc)})") from None
+        raise EncodingError(f"{source}: not valid {codec} (truncated at the end: "
+                            f"{getattr(exc, 'reason', exc)})") from None
     if tail:
         yield tail
 
@@ -163,7 +163,7 @@ def join_blocks(blocks: Iterator[str], source: str, max_chars: int | None = None
         size += len(block)
         if max_chars is not None and size > max_chars:
             raise InputError(f"{source}: larger than {max_chars:,} characters, the limit for a "
-                             "page read whole (HTML); give it as text to stream it")
+                             "page read whole (HTML); as text or Markdown it would stream")
         parts.append(block)
     return "".join(parts)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from boilerstrip.errors import LabeledDataError
-from boilerstrip.lines import is_blank
+from boilerstrip.io.lines import is_blank
 
 LABELS = ("boilerplate", "body", "title")
 MAGIC = "# boilerstrip labeled lines v1"

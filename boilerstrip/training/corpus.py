@@ -12,23 +12,25 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from boilerstrip.errors import InputError
-from boilerstrip.labeled import SUFFIX, LabeledDocument, read_labeled
-from boilerstrip.markup import markdown_markup
-from boilerstrip.render import RenderStyle, render_page
-from boilerstrip.tokens import word_tokens
+from boilerstrip.io.labeled import SUFFIX, LabeledDocument, read_labeled
+from boilerstrip.rendering import Rendering, render_page
+from boilerstrip.training.tokens import word_tokens
+from boilerstrip.wordlists import CLOSING_MARKS, TERMINAL_PUNCTUATION
 
+# Datasets kept for evaluation: never trained, tuned or chosen on.
 EVALUATION_ONLY = frozenset({"aeb"})
 TEST_SHARE_PERCENT = 20
 MIN_ANCHOR = 3  # shorter matching runs count only if they cover a whole line
 BODY_SHARE = 0.5
 MIN_GOLD_COVERAGE = 0.5  # training skips pages whose gold text is mostly not in the page
 MAX_TITLE_TOKENS = 30
-_TERMINAL = re.compile(r"[.!?…。！？؟۔।:;][\"'”’»)\]]*\s*$")
+# A headline ends in no sentence mark, nor in a colon or semicolon.
+_ENDS_CLAUSE = re.compile(rf"[{TERMINAL_PUNCTUATION}:;][{CLOSING_MARKS}]*\s*$")
 
 
 @dataclass
@@ -58,6 +60,27 @@ def site_split(site: str) -> str:
 
 def dataset_name(path: Path) -> str:
     return path.name.removesuffix(".gz").removesuffix(".jsonl")
+
+
+def is_page_dataset(path: Path) -> bool:
+    """A page dataset (JSON lines of pages with gold text), not labeled-lines files."""
+    return path.name.endswith((".jsonl", ".jsonl.gz"))
+
+
+def refuse_evaluation_only(sources: Sequence[Path]) -> None:
+    """Training on an evaluation-only dataset would void the benchmark."""
+    for source in sources:
+        if dataset_name(source) in EVALUATION_ONLY:
+            raise InputError(f"{source}: {dataset_name(source)} is for evaluation only; "
+                             "training on it would void the benchmark")
+
+
+def evaluation_split(source: Path, requested: str = "auto") -> str | None:
+    """The site split to evaluate ``source`` on (None: every page).  ``auto`` is every page
+    of an evaluation-only dataset and the held-out (test) sites of the others."""
+    if requested == "auto":
+        return None if dataset_name(source) in EVALUATION_ONLY else "test"
+    return None if requested == "all" else requested
 
 
 def read_pages(path: Path, split: str | None = None,
@@ -155,7 +178,7 @@ def _infer_title(lines: list[str], line_tokens: list[list[str]], labels: list[st
         return
     first = body[0]
     following = [i for i in labeled if i > first][:3]
-    heading_like = len(line_tokens[first]) <= MAX_TITLE_TOKENS and not _TERMINAL.search(lines[first])
+    heading_like = len(line_tokens[first]) <= MAX_TITLE_TOKENS and not _ENDS_CLAUSE.search(lines[first])
     if heading_like and any(labels[i] == "body" for i in following):
         labels[first] = "title"
 
@@ -165,34 +188,18 @@ def passes_gold_gate(doc: LabeledDocument) -> bool:
     return float(doc.meta.get("gold_coverage", 1)) >= MIN_GOLD_COVERAGE
 
 
-def label_page(page: Page, style: RenderStyle = "scraper") -> LabeledDocument:
-    """Render and label a page.  ``html`` style is scraper text with the HTML markup
-    features; ``markdown`` style gets its labels from the same lines of text."""
+def label_page(page: Page, rendering: Rendering = "scraper") -> LabeledDocument:
+    """Render a page and label its lines.  Labels come from aligning the scraper text (the
+    flat text, for the flat rendering) with the gold text; the other renderings show the
+    same blocks, so each of their lines takes its block's label."""
     rendered = render_page(page.html)
-    lines = rendered.text("flat" if style == "flat" else "scraper")
-    labels, coverage = align_labels(lines, page.main_text, page.title)
+    aligned = rendered.document("flat" if rendering == "flat" else "scraper")
+    labels, coverage = align_labels(aligned.lines, page.main_text, page.title)
     meta = {"id": page.id, "dataset": page.dataset, "site": page.site, "lang": page.lang,
-            "split": site_split(page.site), "render": style, "gold_coverage": f"{coverage:.3f}"}
-    if style == "html":
-        return LabeledDocument(lines, labels, meta, rendered.markup)
-    if style == "markdown":
-        lines, labels = markdown_document(rendered.markdown, labels, rendered.prefixes)
-        return LabeledDocument(lines, labels, meta, markdown_markup(lines))
-    return LabeledDocument(lines, labels, meta)
-
-
-def markdown_document(lines: list[str], labels: list[str | None], prefixes: list[str]
-                      ) -> tuple[list[str], list[str | None]]:
-    """Markdown as crawl tools write it: a blank line between blocks, none inside a list."""
-    out_lines: list[str] = []
-    out_labels: list[str | None] = []
-    for i, (line, label) in enumerate(zip(lines, labels)):
-        if i and not (prefixes[i] and prefixes[i - 1]):
-            out_lines.append("")
-            out_labels.append(None)
-        out_lines.append(line)
-        out_labels.append(label)
-    return out_lines, out_labels
+            "split": site_split(page.site), "render": rendering, "gold_coverage": f"{coverage:.3f}"}
+    document = rendered.document(rendering)
+    block_labels = [labels[block] if block >= 0 else None for block in document.blocks]
+    return LabeledDocument(document.lines, block_labels, meta, document.markup)
 
 
 @dataclass
@@ -238,7 +245,8 @@ def audit_page(doc: LabeledDocument, gold: str) -> tuple[int, int, int, int]:
     return len(gold_tokens), common, len(kept_tokens), common
 
 
-def iter_documents(sources: Iterable[Path], split: str | None = None, style: RenderStyle = "scraper",
+def iter_documents(sources: Iterable[Path], split: str | None = None,
+                   rendering: Rendering = "scraper",
                    page_types: Collection[str] | None = None
                    ) -> Iterator[tuple[LabeledDocument, str | None]]:
     """Documents from labeled-lines files or folders, or page datasets labeled on the fly.
@@ -252,9 +260,9 @@ def iter_documents(sources: Iterable[Path], split: str | None = None, style: Ren
                 doc = read_labeled(path)
                 if split is None or doc.meta.get("split", split) == split:
                     yield doc, None
-        elif source.name.endswith((".jsonl.gz", ".jsonl")):
+        elif is_page_dataset(source):
             for page in read_pages(source, split, page_types):
-                yield label_page(page, style), page.main_text
+                yield label_page(page, rendering), page.main_text
         elif source.exists():
             yield read_labeled(source), None
         else:

@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from boilerstrip import api
-from boilerstrip.cli import InputFormatChoice, OutputFormat, _classified_batches, _format
 from boilerstrip.errors import InputError
+from boilerstrip.output import FORMATTERS, Batch
+from boilerstrip.pipeline import Options, classify_file, kept_lines
 
 TAGS = ["div", "p", "span", "a", "li", "ul", "ol", "table", "tr", "td", "pre", "script", "style",
         "br", "h1", "article", "nav", "template", "svg", "select", "option", "iframe", "b", "i"]
@@ -54,18 +54,18 @@ def check_case(path: Path, data: bytes, case: str) -> bool:
     """One page through the predict path; False when it was refused with a clear error."""
     path.write_bytes(data)
     try:
-        batches = list(_classified_batches(str(path), None, None, None, InputFormatChoice.auto))
+        batches = list(classify_file(path, Options(input_format="auto")))
     except InputError as error:
         if not str(error).startswith(f"{path}: "):
             raise AssertionError(f"case {case}: an error that does not name the file: {error}")
         return False
     for labeled in batches:
-        kept = api.kept_lines(labeled)
+        kept = kept_lines(labeled)
         source = iter(labeled)
         if not all(any(k is line for line in source) for k in kept):
             raise AssertionError(f"case {case}: kept lines are not the page's lines in order")
-        for fmt in OutputFormat:
-            _format(str(path), labeled, fmt, False, False, 1)
+        for formatter in FORMATTERS.values():
+            formatter(labeled, Batch(str(path), several=False, first_line=1))
     return True
 
 

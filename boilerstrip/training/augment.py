@@ -18,25 +18,9 @@ import random
 import string
 from collections.abc import Sequence
 
-from boilerstrip.labeled import LabeledDocument
+from boilerstrip.io.labeled import LabeledDocument
+from boilerstrip.wordlists import MONTHS_BY_LANGUAGE, RELATED_PHRASES
 
-RELATED_PHRASES = (
-    "Related:", "Read also:", "See also:", "Read more:", "More on this story:", "Recommended:",
-    "اقرأ أيضا:", "أخبار ذات صلة", "مواضيع ذات صلة", "شاهد أيضا:", "اقرأ المزيد",
-    "Читайте также:", "Смотрите также:", "По теме:", "Czytaj także:", "Zobacz też:",
-    "Διαβάστε επίσης:", "相关新闻：", "延伸阅读：", "Lire aussi :", "Lesen Sie auch:", "Leer también:",
-    "Related news", "Related stories", "View related stories", "More news", "Show more",
-    "الأخبار ذات الصلة", "مقالات ذات صلة", "المزيد من الأخبار", "Похожие новости",
-    "Powiązane artykuły", "Σχετικά άρθρα", "相关文章", "Share this article", "شارك الخبر",
-)
-MONTHS = (
-    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"),
-    ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
-     "نوفمبر", "ديسمبر"),
-    ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-     "октября", "ноября", "декабря"),
-)
 _SYLLABLES = ("ka", "mi", "ro", "sa", "len", "tor", "vi", "na", "el", "dan", "ju", "ber", "is", "ha")
 
 
@@ -46,9 +30,9 @@ def _name(rng: random.Random) -> str:
 
 
 def _date(rng: random.Random) -> str:
-    months = rng.choice(MONTHS)
+    months = rng.choice(MONTHS_BY_LANGUAGE)
     month, day, year = rng.choice(months), rng.randint(1, 28), rng.randint(2010, 2026)
-    return f"{month} {day}, {year}" if months is MONTHS[0] else f"{day} {month} {year}"
+    return f"{month} {day}, {year}" if months is MONTHS_BY_LANGUAGE[0] else f"{day} {month} {year}"
 
 
 def _excerpt(rng: random.Random, donor: LabeledDocument, limit: int) -> str | None:

@@ -2,7 +2,7 @@
 
 Lines come from held-out pages of the shared datasets rendered as a scraper
 would; jusText classifies the same lines in the same run for comparison.
-Run as ``python -m boilerstrip.bench``; it is the only module that prints.
+Run as ``python tools/bench.py`` (a tool, not part of the installed package).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from boilerstrip import api  # noqa: E402
-from boilerstrip.corpus import read_pages  # noqa: E402
-from boilerstrip.evaluate import justext_lines  # noqa: E402
-from boilerstrip.render import render_html  # noqa: E402
+from boilerstrip.evaluation.baselines import justext_lines  # noqa: E402
+from boilerstrip.model import load_model_file  # noqa: E402
+from boilerstrip.rendering import render_html  # noqa: E402
+from boilerstrip.training.corpus import read_pages  # noqa: E402
 
 
 def page_lines(datasets: Path, per_dataset: int) -> list[tuple[list[str], str]]:
@@ -31,11 +32,9 @@ def page_lines(datasets: Path, per_dataset: int) -> list[tuple[list[str], str]]:
 
 
 def time_model_load(path: Path, repeats: int = 5) -> float:
-    from boilerstrip.model import load_model as load_file
-
     start = time.perf_counter()
     for _ in range(repeats):
-        load_file(path)
+        load_model_file(path)
     return (time.perf_counter() - start) / repeats
 
 

@@ -1,0 +1,104 @@
+"""The model file: gzip-compressed JSON holding LightGBM's own text model of both stages
+and the metadata that ties it to this code (feature names, labels, threshold, training
+data).  Loading it parses text only: unlike a pickle, an untrusted model file cannot run code.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+
+from boilerstrip.errors import ModelError
+from boilerstrip.io.atomic import write_atomic
+from boilerstrip.io.labeled import LABELS
+from boilerstrip.model.classifier import MODEL_FEATURES, LineClassifier
+
+FORMAT = "boilerstrip-model"
+FORMAT_VERSION = 2
+
+
+def library_versions() -> dict[str, str]:
+    import sklearn
+
+    return {"python": platform.python_version(), "lightgbm": lgb.__version__,
+            "numpy": np.__version__, "scikit-learn": sklearn.__version__}
+
+
+def save_model_file(model: LineClassifier, path: Path, metadata: dict[str, Any]) -> None:
+    """Write the model atomically; ``metadata`` (training data, metrics) travels inside it."""
+    boosters = [model.stage_one_.model_to_string(), model.stage_two_.model_to_string()]
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "feature_names": list(MODEL_FEATURES),
+        "labels": list(LABELS),
+        "params": model.get_params(),
+        "versions": library_versions(),
+        **metadata,
+        "boosters_sha256": _digest(boosters),
+        "boosters": boosters,
+    }
+    payload = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    write_atomic(Path(path), gzip.compress(payload, mtime=0))
+
+
+def _digest(boosters: list[str]) -> str:
+    digest = hashlib.sha256()
+    for text in boosters:
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    return digest.hexdigest()
+
+
+def read_model_document(path: Path) -> dict[str, Any]:
+    """Read and check a model file without building the model: for cards and inspection."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read model: {exc.strerror}") from None
+    try:
+        document = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+    except (OSError, EOFError, ValueError, UnicodeDecodeError):
+        raise ModelError(f"{path}: not a boilerstrip model (truncated, corrupt or another format)") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ModelError(f"{path}: not a boilerstrip model (no '{FORMAT}' header)")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(f"{path}: model format version {version}, this boilerstrip reads "
+                         f"version {FORMAT_VERSION}: retrain it with this version")
+    boosters = document.get("boosters")
+    if (not isinstance(boosters, list) or len(boosters) != 2
+            or not all(isinstance(b, str) for b in boosters)
+            or _digest(boosters) != document.get("boosters_sha256")):
+        raise ModelError(f"{path}: model is corrupt (checksum of the trees does not match)")
+    if document.get("feature_names") != list(MODEL_FEATURES):
+        raise ModelError(f"{path}: model was trained on other features than this boilerstrip "
+                         "computes: retrain it with this version")
+    if document.get("labels") != list(LABELS):
+        raise ModelError(f"{path}: model predicts labels {document.get('labels')}, "
+                         f"this boilerstrip expects {list(LABELS)}")
+    return document
+
+
+def load_model_file(path: Path) -> LineClassifier:
+    """A fitted classifier from a model file; ``metadata_`` holds what was saved with it."""
+    document = read_model_document(path)
+    params = {k: v for k, v in document.get("params", {}).items()
+              if k in LineClassifier().get_params()}
+    model = LineClassifier(**params)
+    stage_one, stage_two = document.pop("boosters")
+    try:
+        model.stage_one_ = lgb.Booster(model_str=stage_one)
+        model.stage_two_ = lgb.Booster(model_str=stage_two)
+    except lgb.basic.LightGBMError as exc:
+        raise ModelError(f"{path}: LightGBM cannot read the trees: {exc}") from None
+    model.classes_ = np.array(LABELS)
+    model.feature_names_in_ = np.array(MODEL_FEATURES)
+    model.metadata_ = document
+    return model

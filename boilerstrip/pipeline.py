@@ -1,0 +1,165 @@
+"""The one path from input to labels, which the API, the CLI, training data and
+evaluation all take:
+
+    input (bytes or text, and its format) → document (lines, endings, markup rows)
+      → features → probabilities (stage one, stage two) → labels → output
+
+``Options`` carries the choices a caller makes (input format, threshold, keep-title,
+model, encoding) through it in one frozen object.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from boilerstrip.io.lines import iter_line_batches, split_lines
+from boilerstrip.io.reading import InputFormat, iter_text, join_blocks, sniff_format, source_name
+from boilerstrip.model import LineClassifier, content_probability, labels_from_proba
+from boilerstrip.model.shipped import load_model
+from boilerstrip.rendering import markdown_markup, render_page
+
+MAX_HTML_CHARS = 256 << 20  # an HTML page is parsed whole; text and Markdown stream
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to read and label an input.
+
+    ``input_format`` is text, markdown, html, or auto (by the file's extension, else its
+    content).  ``threshold`` overrides the model's cut on P(content).  ``model`` is a
+    loaded classifier or a model file; None takes the shipped model for the input format.
+    ``encoding`` forces how bytes are decoded.
+    """
+
+    input_format: InputFormat | Literal["auto"] = "text"
+    threshold: float | None = None
+    keep_title: bool = False
+    model: LineClassifier | str | Path | None = None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class LineLabel:
+    """One input line as it came in, its ending, its label (None if blank) and P(content).
+
+    Lines rendered from HTML also carry their own markup (``html``) and the XPath of
+    the block they come from (``source``).
+    """
+
+    text: str
+    ending: str
+    label: str | None
+    probability: float | None
+    html: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Document:
+    """Lines to classify together, each with its ending, and their markup rows (None for
+    plain text); lines rendered from HTML also have their markup and block XPath."""
+
+    lines: list[str]
+    endings: list[str]
+    markup: np.ndarray | None = None
+    html: list[str] | None = None
+    sources: list[str] | None = None
+
+
+def document_from_lines(lines: list[str], endings: list[str], input_format: InputFormat
+                        ) -> Document:
+    """Text or Markdown lines as a document (HTML is a page: see ``document_from_text``)."""
+    return Document(lines, endings, markdown_markup(lines) if input_format == "markdown" else None)
+
+
+def document_from_text(text: str | list[str], input_format: InputFormat) -> Document:
+    """The one place an input format decides how input becomes lines: HTML is rendered,
+    one block a line; text and Markdown are split at CR, LF and CRLF (a list is lines)."""
+    if input_format == "html":
+        page = render_page(text if isinstance(text, str) else "\n".join(text))
+        rendered = page.document("html")
+        return Document(rendered.lines, ["\n"] * len(rendered.lines), rendered.markup, page.html,
+                        page.paths)
+    if isinstance(text, str):
+        lines, endings = split_lines(text)
+    else:
+        lines, endings = list(text), ["\n"] * len(text)
+    return document_from_lines(lines, endings, input_format)
+
+
+def classifier_for(options: Options, input_format: InputFormat) -> LineClassifier:
+    """The options' classifier, loading a model file once; the shipped one by default."""
+    if isinstance(options.model, LineClassifier):
+        return options.model
+    return load_model(options.model, input_format)
+
+
+def label_document(classifier: LineClassifier, lines: list[str], markup: np.ndarray | None,
+                   threshold: float | None = None) -> tuple[list[str | None], np.ndarray]:
+    """Each line's label (None if blank) and probability row: features, both stages, the cut
+    (the model's own unless ``threshold`` is given)."""
+    (proba,) = classifier.predict_proba([lines], [markup])
+    cut = classifier.threshold if threshold is None else threshold
+    return labels_from_proba(proba, cut), proba
+
+
+def classify_document(document: Document, classifier: LineClassifier,
+                      threshold: float | None = None) -> list[LineLabel]:
+    labels, proba = label_document(classifier, document.lines, document.markup, threshold)
+    content = content_probability(proba)
+    html = document.html or [None] * len(labels)
+    sources = document.sources or [None] * len(labels)
+    return [LineLabel(line, ending, label, None if label is None else float(p), h, s)
+            for line, ending, label, p, h, s in zip(document.lines, document.endings, labels,
+                                                    content, html, sources)]
+
+
+def classify(text: str | list[str], options: Options) -> list[LineLabel]:
+    """Every line of ``text`` labeled (``options.input_format`` must not be auto)."""
+    input_format = "text" if options.input_format == "auto" else options.input_format
+    document = document_from_text(text, input_format)
+    return classify_document(document, classifier_for(options, input_format), options.threshold)
+
+
+def classify_file(path: str | Path, options: Options) -> Iterator[list[LineLabel]]:
+    """A file's labeled lines ('-' is standard input): text and Markdown stream in bounded
+    batches, each classified as a document; an HTML page is read whole."""
+    blocks = iter_text(path, options.encoding)
+    head = next(blocks, "")
+    input_format = (sniff_format(str(path), head) if options.input_format == "auto"
+                    else options.input_format)
+    blocks = itertools.chain([head], blocks)
+    classifier = classifier_for(options, input_format)
+    if input_format == "html":
+        page = join_blocks(blocks, source_name(path), MAX_HTML_CHARS)
+        yield classify_document(document_from_text(page, "html"), classifier, options.threshold)
+        return
+    for lines, endings in iter_line_batches(blocks):
+        yield classify_document(document_from_lines(lines, endings, input_format), classifier,
+                                options.threshold)
+
+
+def kept_lines(labeled: list[LineLabel], keep_title: bool = False) -> list[LineLabel]:
+    """The lines to keep, in order: body (and title), plus blank lines between two kept lines."""
+    wanted = {"body", "title"} if keep_title else {"body"}
+    keep = [line.label in wanted for line in labeled]
+    # A blank line is kept when the nearest labeled lines on both sides are kept.
+    following = [False] * len(labeled)
+    state = False
+    for i in range(len(labeled) - 1, -1, -1):
+        following[i] = state
+        if labeled[i].label is not None:
+            state = keep[i]
+    state = False
+    for i, line in enumerate(labeled):
+        if line.label is None:
+            keep[i] = state and following[i]
+        else:
+            state = keep[i]
+    return [line for line, k in zip(labeled, keep) if k]

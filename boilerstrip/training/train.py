@@ -1,0 +1,212 @@
+"""Training: labeled sources in, a saved model and its model card out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from boilerstrip.errors import LabeledDataError
+from boilerstrip.evaluation import evaluate_documents, threshold_scores
+from boilerstrip.io.atomic import write_atomic
+from boilerstrip.io.labeled import LABELS, LabeledDocument
+from boilerstrip.model import LineClassifier, documents_to_matrix, save_model_file
+from boilerstrip.rendering import RENDERINGS, Rendering
+from boilerstrip.training.augment import augment_documents, crop_documents
+from boilerstrip.training.card import card_path, model_card
+from boilerstrip.training.corpus import (is_page_dataset, iter_documents, passes_gold_gate,
+                                         refuse_evaluation_only, site_bucket)
+
+# Cuts on P(content) tried when the threshold is chosen on validation sites.
+THRESHOLD_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+VALIDATION_SHARE_PERCENT = 20
+MIN_VALIDATION_DOCUMENTS = 20
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """How to train.  ``split`` is the site split of page datasets to learn from (None: all);
+    ``renderings`` how their pages become lines (the first is also the held-out metrics').
+    ``augment`` is the share of documents that get one inserted in-article boilerplate
+    block, ``crop`` the share of text documents cut to end with their article.
+    ``hand_labeled_weight`` weighs the lines of hand-labeled files (labeled-lines files not
+    built from gold text) against the many more lines labeled from page datasets.
+    ``threshold`` is the model's cut on P(content); None chooses it on a fifth of the
+    training sites (``choose_threshold``), then fits on all of them."""
+
+    split: str | None = "train"
+    renderings: tuple[Rendering, ...] = RENDERINGS
+    seed: int = 0
+    n_estimators: int = 250
+    augment: float = 0.3
+    crop: float = 0.2
+    page_types: tuple[str, ...] | None = None
+    hand_labeled_weight: float = 1.0
+    threshold: float | None = None
+
+
+@dataclass
+class TrainingSet:
+    """Training documents as fitted (augmented and cropped) and as they came, one for one,
+    with the features, labels, non-blank rows, page of each document and weight of each line."""
+
+    documents: list[LabeledDocument]
+    unaltered: list[LabeledDocument]
+    X: np.ndarray
+    y: np.ndarray
+    rows: list[np.ndarray]
+    groups: list[object]
+    weight: np.ndarray
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.array([len(r) for r in self.rows])
+
+
+def is_hand_labeled(doc: LabeledDocument) -> bool:
+    """Labeled by a person: documents labeled from gold text record its coverage."""
+    return "gold_coverage" not in doc.meta
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def collect(sources: Sequence[Path], split: str | None, renderings: Sequence[Rendering],
+            page_types: Collection[str] | None = None) -> list[LabeledDocument]:
+    """Every document of the sources, once per rendering for page datasets, less the pages
+    whose gold text is mostly missing from the page (their labels would all be wrong)."""
+    documents: list[LabeledDocument] = []
+    for rendering in renderings:
+        chosen = sources if rendering == renderings[0] else [s for s in sources if is_page_dataset(s)]
+        documents.extend(doc for doc, _ in iter_documents(chosen, split, rendering, page_types)
+                         if passes_gold_gate(doc))
+    return documents
+
+
+def training_set(sources: Sequence[Path], options: TrainingOptions) -> TrainingSet:
+    """The documents of ``sources`` with their features, augmented and cropped."""
+    unaltered = collect(sources, options.split, options.renderings, options.page_types)
+    documents = crop_documents(augment_documents(unaltered, options.augment, options.seed),
+                               options.crop, options.seed + 1)
+    if not documents:
+        raise LabeledDataError("no training documents found in " + ", ".join(map(str, sources)))
+    X, y, rows = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents],
+                                     [d.markup for d in documents])
+    if len(np.unique(y)) < 2:
+        only = f"every labeled line is '{LABELS[int(y[0])]}'" if len(y) else "no labeled line"
+        raise LabeledDataError(f"{', '.join(map(str, sources))}: {only}; training needs both body "
+                               "and boilerplate lines")
+    groups = [d.meta.get("id") or i for i, d in enumerate(documents)]
+    weight = np.repeat([options.hand_labeled_weight if is_hand_labeled(d) else 1.0
+                        for d in documents], [len(r) for r in rows])
+    return TrainingSet(documents, unaltered, X, y, rows, groups, weight)
+
+
+def validation_mask(documents: Sequence[LabeledDocument]) -> np.ndarray:
+    """A fixed fifth of the training sites (of the documents, where they name no site): every
+    rendering of a page and every page of a site fall on the same side."""
+    keys = [d.meta.get("site") or d.meta.get("id") or str(i) for i, d in enumerate(documents)]
+    return np.array([site_bucket(key, "validation:") < VALIDATION_SHARE_PERCENT for key in keys],
+                    dtype=bool)
+
+
+def choose_threshold(data: TrainingSet, options: TrainingOptions) -> dict[str, Any]:
+    """Fit on four fifths of the training sites, then take the cut on P(content) whose kept
+    text scores best on the fifth left out.  The kept-text metric weighs long paragraphs,
+    so its best cut is not the 0.5 that is best line by line.
+
+    The cut is scored on the validation documents as they came (``data.unaltered``), not as
+    augmented and cropped.  Returns the choice and the F1 of each cut tried; with too few
+    validation documents (a few hand-labeled pages), the default cut stays and the reason
+    is recorded."""
+    held = validation_mask(data.documents)
+    held_lines = np.repeat(held, data.sizes)
+    default = LineClassifier().threshold
+    if held.sum() < MIN_VALIDATION_DOCUMENTS or len(np.unique(data.y[~held_lines] > 0)) < 2:
+        return {"threshold": default, "method": f"default: fewer than {MIN_VALIDATION_DOCUMENTS} "
+                "validation documents, or one class left to fit on"}
+    model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed).fit_matrix(
+        data.X[~held_lines], data.y[~held_lines], data.sizes[~held],
+        [g for g, h in zip(data.groups, held) if not h], data.weight[~held_lines])
+    validation = [d for d, h in zip(data.unaltered, held) if h]
+    X_held, _, rows_held = documents_to_matrix([d.lines for d in validation], None,
+                                               [d.markup for d in validation])
+    proba = model.predict_proba_matrix(X_held, [len(r) for r in rows_held])
+    scores = threshold_scores(validation, rows_held,
+                              np.split(proba, np.cumsum([len(r) for r in rows_held])[:-1]),
+                              THRESHOLD_GRID)
+    best = max(scores, key=scores.__getitem__)
+    return {"threshold": best, "method": "validation", "validation_documents": int(held.sum()),
+            "f1_by_threshold": {f"{t:.2f}": round(f, 4) for t, f in scores.items()}}
+
+
+def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
+                 options: TrainingOptions) -> dict[str, Any]:
+    per_dataset: dict[str, dict[str, Any]] = defaultdict(lambda: {"documents": 0, "lines": 0})
+    sites: dict[str, set] = defaultdict(set)
+    labels: Counter = Counter()
+    for doc in documents:
+        name = doc.meta.get("dataset", "labeled")
+        per_dataset[name]["documents"] += 1
+        per_dataset[name]["lines"] += sum(label is not None for label in doc.labels)
+        sites[name].add(doc.meta.get("site", ""))
+        labels.update(label for label in doc.labels if label)
+    for name, stats in per_dataset.items():
+        stats["sites"] = len(sites[name])
+    return {
+        "sources": [{"path": str(s), "sha256": file_digest(s)} if s.is_file() else {"path": str(s)}
+                    for s in sources],
+        "split": options.split or "all", "renderings": list(options.renderings),
+        "page_types": sorted(options.page_types) if options.page_types else "all",
+        "datasets": dict(per_dataset), "labels": dict(labels),
+    }
+
+
+def train(sources: Sequence[Path], output: Path, options: TrainingOptions = TrainingOptions()
+          ) -> dict[str, Any]:
+    """Fit a model on ``sources`` and save it with a model card; returns the saved metadata."""
+    refuse_evaluation_only(sources)
+    data = training_set(sources, options)
+    choice = ({"threshold": options.threshold, "method": "given"} if options.threshold is not None
+              else choose_threshold(data, options))
+    model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed,
+                           threshold=choice["threshold"]).fit_matrix(
+        data.X, data.y, data.sizes, data.groups, data.weight)
+    metadata = {
+        "metrics": held_out_metrics(model, sources, options),
+        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seed": options.seed,
+        "augment": options.augment,
+        "crop": options.crop,
+        "hand_labeled_weight": options.hand_labeled_weight,
+        "threshold": model.threshold,
+        "threshold_choice": choice,
+        "training": data_summary(sources, data.documents, options),
+    }
+    save_model_file(model, output, metadata)
+    write_atomic(card_path(output), model_card(output, metadata).encode("utf-8"))
+    return metadata
+
+
+def held_out_metrics(model: LineClassifier, sources: Sequence[Path], options: TrainingOptions
+                     ) -> dict[str, float]:
+    """Kept-text F1 on the test sites of the page datasets trained on their train sites,
+    in the first rendering the model learnt from."""
+    pages = [s for s in sources if is_page_dataset(s)]
+    if options.split != "train" or not pages:
+        return {}
+    documents = iter_documents(pages, "test", options.renderings[0], options.page_types)
+    report = evaluate_documents(model, documents, baselines=()).report()
+    return {f"{group} (test sites)": scores["kept_text"]["boilerstrip"]["f1"]
+            for group, scores in report.items()}
