@@ -6,7 +6,7 @@ SHARED ?= ../shared/datasets
 EXAMPLE := data/examples/news_en.txt
 TRAIN_SETS := $(SHARED)/wceb2026.jsonl.gz $(SHARED)/daniel.jsonl.gz $(SHARED)/msv-big9.jsonl.gz $(SHARED)/zh-news.jsonl.gz
 
-.PHONY: run test install bench bench-html model eval fuzz
+.PHONY: run test install bench bench-html model eval eval-renderers fuzz
 
 $(BIN)/boilerstrip: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ model: install  ## retrain the shipped models, one for text and Markdown, one fo
 		--hand-labeled-weight 50 -o models/html.json.gz
 
 eval: install  ## accuracy on aeb and on held-out sites, beside the baselines
-	$(BIN)/boilerstrip eval $(SHARED)/aeb.jsonl.gz $(TRAIN_SETS) --render all
+	$(BIN)/boilerstrip eval $(SHARED)/aeb.jsonl.gz $(TRAIN_SETS) --render ours
+
+eval-renderers: install  ## kept-text F1 per renderer, ours and other tools', on aeb and held-out sites
+	$(BIN)/boilerstrip eval $(SHARED)/aeb.jsonl.gz $(SHARED)/daniel.jsonl.gz $(SHARED)/wceb2026.jsonl.gz \
+		--render all --json eval-renderers.json
 
 bench: install  ## prediction speed and model load time on one core
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

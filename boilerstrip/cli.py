@@ -22,7 +22,7 @@ from boilerstrip.io.atomic import atomic_output, write_atomic
 from boilerstrip.io.labeled import SUFFIX, format_document
 from boilerstrip.output import FORMATTERS, Batch
 from boilerstrip.pipeline import Options, classify_file
-from boilerstrip.rendering import RENDERINGS
+from boilerstrip.rendering import RENDERERS, RENDERINGS
 from boilerstrip.training.corpus import Audit, dataset_name, evaluation_split, label_page, read_pages
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -45,23 +45,27 @@ class InputFormatChoice(str, Enum):
     html = "html"
 
 
-class RenderingChoice(str, Enum):
-    scraper = "scraper"
-    flat = "flat"
-    html = "html"
-    markdown = "markdown"
-    both = "both"
-    text = "text"
-    all = "all"
-
-
-# Groups of renderings: text a scraper writes (both), what the text model learns from (text).
+# Groups of renderings: text a scraper writes (both), our text and Markdown (text), those and
+# other tools' (all-text: what the text model learns from), our own four (ours), other tools'
+# (tools), and every one (all; for training, all but those reserved for independent checks).
+_TOOLS = tuple(name for name, r in RENDERERS.items() if not r.reserved)
 _RENDERING_GROUPS = {"both": ("scraper", "flat"), "text": ("scraper", "flat", "markdown"),
-                     "all": RENDERINGS}
+                     "all-text": ("scraper", "flat", "markdown", *_TOOLS),
+                     "ours": RENDERINGS, "tools": _TOOLS, "all": RENDERINGS + tuple(RENDERERS)}
+RenderingChoice = Enum("RenderingChoice", {name: name for name in (*RENDERINGS, *RENDERERS,
+                                                                   *_RENDERING_GROUPS)}, type=str)
 
 
-def _renderings(choice: RenderingChoice) -> tuple[str, ...]:
-    return _RENDERING_GROUPS.get(choice.value, (choice.value,))
+def _renderings(choice: Enum, training: bool = False) -> tuple[str, ...]:
+    chosen = _RENDERING_GROUPS.get(choice.value, (choice.value,))
+    if training:
+        if choice.value == "all":
+            return tuple(name for name in chosen if not (name in RENDERERS and RENDERERS[name].reserved))
+        reserved = [name for name in chosen if name in RENDERERS and RENDERERS[name].reserved]
+        if reserved:
+            raise typer.BadParameter(f"{reserved[0]} is reserved for independent checks: never "
+                                     "trained on", param_hint="--render")
+    return chosen
 
 
 def _fail(error: BoilerstripError) -> int:
@@ -143,8 +147,10 @@ def train(
                                                "(.jsonl.gz with html and main_text)."),
     output: Path = typer.Option(..., "-o", "--output", help="Model file to write (.json.gz)."),
     split: str = typer.Option("train", help="Site split of page datasets to learn from: train, test or all."),
-    rendering: RenderingChoice = typer.Option(RenderingChoice.all, "--render", "--rendering",
-                                              help="How page datasets are rendered to lines."),
+    rendering: RenderingChoice = typer.Option(
+        "ours", "--render", "--rendering", "--renderer",
+        help="How page datasets are rendered to lines: one rendering, or a group: ours, tools, "
+             "all, text (scraper, flat, markdown), both (scraper, flat)."),
     seed: int = typer.Option(0, help="Random seed: the same data and seed give the same model."),
     trees: int = typer.Option(250, min=1, help="Boosting rounds."),
     augment: float = typer.Option(0.3, min=0.0, max=1.0,
@@ -159,15 +165,20 @@ def train(
     threshold: str = typer.Option(
         "auto", help="Cut on P(content) the model keeps a line at, 0 to 1; auto chooses it on a "
                      "fifth of the training sites (by kept-text F1), then fits on all of them."),
+    renderings_per_page: Optional[int] = typer.Option(
+        None, min=1, help="Render each page in only this many of the renderings, drawn at random "
+                          "per page (default: all of them)."),
 ) -> None:
     """Train a model; writes MODEL and its model card beside it."""
     from boilerstrip.training import TrainingOptions, card_path, train as train_model
 
     options = TrainingOptions(
-        split=None if split == "all" else split, renderings=_renderings(rendering), seed=seed,
+        split=None if split == "all" else split, renderings=_renderings(rendering, training=True),
+        seed=seed,
         n_estimators=trees, augment=augment, crop=crop,
         page_types=tuple(page_type) if page_type else None,
-        hand_labeled_weight=hand_labeled_weight, threshold=_threshold_option(threshold))
+        hand_labeled_weight=hand_labeled_weight, threshold=_threshold_option(threshold),
+        renderings_per_page=renderings_per_page)
     try:
         meta = train_model(data, output, options)
     except BoilerstripError as error:
@@ -214,8 +225,10 @@ def evaluate(
                                                     "each rendering: text and Markdown, or HTML)."),
     split: str = typer.Option("auto", help="Site split of page datasets: test (held-out sites), "
                                            "train, all; auto is all for aeb and test otherwise."),
-    rendering: RenderingChoice = typer.Option(RenderingChoice.scraper, "--render", "--rendering",
-                                              help="How page datasets are rendered to lines."),
+    rendering: RenderingChoice = typer.Option(
+        "scraper", "--render", "--rendering", "--renderer",
+        help="How page datasets are rendered to lines: one rendering (ours: scraper, flat, "
+             "markdown, html; or another tool's), or a group: ours, tools, all."),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0),
     baselines: bool = typer.Option(True, help="Score keep-all, C4 rules and jusText on the same lines."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report as JSON."),
@@ -246,7 +259,7 @@ def evaluate(
 def data_build(
     pages: list[Path] = typer.Argument(..., help="Page datasets (.jsonl.gz with html and main_text)."),
     output: Path = typer.Option(..., "-o", "--output", help="Folder for the labeled-lines files."),
-    rendering: RenderingChoice = typer.Option(RenderingChoice.scraper, "--render", "--rendering",
+    rendering: RenderingChoice = typer.Option("scraper", "--render", "--rendering", "--renderer",
                                               help="How pages are rendered to lines."),
     worst: int = typer.Option(5, help="How many worst-aligned pages to list per dataset."),
 ) -> None:

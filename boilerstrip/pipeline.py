@@ -146,20 +146,22 @@ def classify_file(path: str | Path, options: Options) -> Iterator[list[LineLabel
 
 
 def kept_lines(labeled: list[LineLabel], keep_title: bool = False) -> list[LineLabel]:
-    """The lines to keep, in order: body (and title), plus blank lines between two kept lines."""
+    """The lines to keep, in order: body (and title), and between two kept lines the first
+    run of blank lines that separated them, so paragraphs stay apart when a dropped line
+    (a "Related" link between two paragraphs) stood between them with its own blank lines."""
     wanted = {"body", "title"} if keep_title else {"body"}
-    keep = [line.label in wanted for line in labeled]
-    # A blank line is kept when the nearest labeled lines on both sides are kept.
-    following = [False] * len(labeled)
-    state = False
-    for i in range(len(labeled) - 1, -1, -1):
-        following[i] = state
-        if labeled[i].label is not None:
-            state = keep[i]
-    state = False
-    for i, line in enumerate(labeled):
-        if line.label is None:
-            keep[i] = state and following[i]
-        else:
-            state = keep[i]
-    return [line for line, k in zip(labeled, keep) if k]
+    kept: list[LineLabel] = []
+    gap_blanks: list[LineLabel] = []  # the first blank run since the last kept line
+    run_closed = False
+    for line in labeled:
+        if line.label in wanted:
+            if kept:
+                kept.extend(gap_blanks)
+            kept.append(line)
+            gap_blanks, run_closed = [], False
+        elif line.label is None:
+            if not run_closed:
+                gap_blanks.append(line)
+        elif gap_blanks:
+            run_closed = True
+    return kept

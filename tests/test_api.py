@@ -109,3 +109,14 @@ def test_strip_html_on_benchmark_pages_beats_the_best_text_baseline(datasets):
     pages = list(read_pages(datasets / "aeb.jsonl.gz"))[:40]
     matches = [shingle_match(page.main_text, boilerstrip.strip_html(page.html)) for page in pages]
     assert aeb_metrics(matches)["f1"] > 0.9
+
+
+def test_markdown_paragraphs_stay_apart_when_a_line_between_them_goes():
+    text = (EXAMPLES / "news_en.md").read_text(encoding="utf-8")
+    source = text.splitlines()
+    related = next(i for i, line in enumerate(source) if line.startswith("[Related:"))
+    assert source[related - 1] == source[related + 1] == ""
+    kept = boilerstrip.strip(text, input_format="markdown").splitlines()
+    assert source[related] not in kept
+    before, after = kept.index(source[related - 2]), kept.index(source[related + 2])
+    assert kept[before + 1 : after] == [""]

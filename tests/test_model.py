@@ -85,3 +85,24 @@ def test_the_shipped_models_load_and_have_cards(input_format, card, styles, serv
     assert meta["training"]["renderings"] == styles
     text = default_model_path(input_format).with_name(card).read_text()
     assert text.startswith("# Model card") and serves in text
+
+
+def test_a_model_of_fewer_features_keeps_working_beside_code_that_computes_more(tmp_path):
+    """A model records the features it learnt from and reads just those columns: a model
+    trained before a feature was added predicts as it did."""
+    from boilerstrip.features import FEATURE_NAMES
+
+    docs = [doc for doc, _ in iter_documents([LABELED])]
+    fewer = tuple(name for name in FEATURE_NAMES if name not in ("indent", "bullet_start"))
+    model = LineClassifier(n_estimators=20, learning_rate=0.3, min_child_samples=2, n_jobs=1,
+                           features=fewer).fit([d.lines for d in docs], [d.labels for d in docs])
+    save_model_file(model, tmp_path / "fewer.json.gz", {"threshold": 0.5})
+    loaded = load_model_file(tmp_path / "fewer.json.gz")
+    assert list(loaded.feature_names_in_[: len(fewer)]) == list(fewer)
+    assert loaded.stage_one_.num_feature() == len(fewer)
+    lines = [d.lines for d in docs]
+    for before, after in zip(model.predict_proba(lines), loaded.predict_proba(lines)):
+        np.testing.assert_array_equal(before, after)
+    _rewrite(tmp_path / "fewer.json.gz", lambda d: d["feature_names"].__setitem__(0, "made_up"))
+    with pytest.raises(ModelError, match="other features"):
+        load_model_file(tmp_path / "fewer.json.gz")

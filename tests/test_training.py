@@ -23,7 +23,7 @@ def real_sources(datasets):
 
 
 def test_validation_takes_whole_sites_about_a_fifth_of_them(datasets):
-    documents = collect([datasets / "zh-news.jsonl.gz"], "train", ["html", "flat"])
+    documents = collect([datasets / "zh-news.jsonl.gz"], TrainingOptions(renderings=("html", "flat")))
     held = validation_mask(documents)
     side_of_page: dict[str, set] = {}
     for doc, h in zip(documents, held):
@@ -50,7 +50,7 @@ def test_auto_threshold_is_the_best_cut_on_validation_and_the_model_keeps_it(rea
 
 
 def test_the_cut_is_scored_on_the_documents_as_they_came_not_as_altered_for_training(real_sources):
-    documents = collect(real_sources, "train", ["html"])
+    documents = collect(real_sources, TrainingOptions(renderings=("html",)))
     X, y, rows = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents],
                                      [d.markup for d in documents])
     # Told that every line of the pages as they came is article, the choice must keep the most.
@@ -77,3 +77,16 @@ def test_train_refuses_a_threshold_that_is_not_a_cut_and_writes_nothing(tmp_path
     result = runner.invoke(app, ["train", str(LABELED), "-o", str(model), "--threshold", value])
     assert result.exit_code == 2 and "--threshold" in result.output
     assert not model.exists()
+
+
+def test_each_page_gets_its_drawn_renderings_the_same_every_run(datasets):
+    options = TrainingOptions(renderings=("scraper", "flat", "markdown", "html-text", "lynx"),
+                              renderings_per_page=2)
+    documents = collect([datasets / "zh-news.jsonl.gz"], options)
+    per_page: dict[str, list[str]] = {}
+    for doc in documents:
+        per_page.setdefault(doc.meta["id"], []).append(doc.meta["render"])
+    assert all(len(drawn) <= 2 and len(set(drawn)) == len(drawn) for drawn in per_page.values())
+    assert len({r for drawn in per_page.values() for r in drawn}) == 5  # every rendering is used
+    again = collect([datasets / "zh-news.jsonl.gz"], options)
+    assert [d.meta["render"] for d in again] == [d.meta["render"] for d in documents]

@@ -15,7 +15,7 @@ from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier
 from boilerstrip.model.classifier import label_ids
 from boilerstrip.pipeline import label_document
-from boilerstrip.rendering import markdown_visible_text
+from boilerstrip.rendering import markdown_visible_text, writes_markdown
 
 
 @dataclass
@@ -64,7 +64,7 @@ class Evaluation:
 
 def shown_lines(doc: LabeledDocument) -> list[str]:
     """The lines as a reader sees them: Markdown is scored on link text, not its URL."""
-    if doc.meta.get("render") == "markdown":
+    if writes_markdown(doc.meta.get("render", "")):
         return [markdown_visible_text(line) for line in doc.lines]
     return doc.lines
 

@@ -1,11 +1,13 @@
 """Line features for a whole document at once, in named stages (as jusText names its passes).
 
-    shape → script mix → patterns → repetition → position → main run → context → markup
+    shape → script mix → patterns → repetition → position → main run → text layout
+      → context → markup
 
 Each stage fills its columns of one matrix for all the document's non-blank lines;
 later stages may read earlier columns.  ``document_features`` is the one code path for
 train, eval and predict, and FEATURE_NAMES (saved inside every model) is the contract
-between a model and this code: its order is the models' column order.
+between a model and this code: a model reads the columns it names, so features can be
+added without retraining the models that do not use them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from boilerstrip.features import context, layout, patterns, scripts
 from boilerstrip.features.text import MAX_FEATURE_CHARS, DocumentText
 from boilerstrip.io.lines import is_blank
 
-# Each line's own features, in the order the shipped models learnt them.
+# Each line's own features.
 LINE_FEATURES = (
     "chars", "log_chars", "tokens", "mean_token_len", "n_scripts", "off_script",
     "letter_share", "digit_share", "eastern_digit_share", "upper_share", "punct_share",
@@ -29,11 +31,14 @@ LINE_FEATURES = (
     "rel_position", "from_start", "from_end", "chars_before_share",
     "blank_before", "blank_after", "chars_vs_max", "chars_vs_median",
     "in_main_run", "main_run_distance", "doc_lines", "doc_log_chars",
+    # Added for text from other tools' renderers (issue 12); older models do without them.
+    "list_marker", "column_gaps", "indent_level", "indent_rank", "doc_blank_share",
+    "blank_vs_doc", "wrapped_doc", "reaches_wrap",
 )
 # The stage that fills each of them (a test checks that every one has exactly one).
 STAGE_NAMES = {"shape": layout.SHAPE, "script mix": scripts.NAMES, "patterns": patterns.NAMES,
                "repetition": layout.REPETITION, "position": layout.POSITION,
-               "main run": layout.MAIN_RUN}
+               "main run": layout.MAIN_RUN, "text layout": layout.TEXT_LAYOUT}
 
 FEATURE_NAMES: tuple[str, ...] = LINE_FEATURES + context.NEIGHBOURS + context.MARKUP
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -61,6 +66,7 @@ def document_features(lines: list[str], markup: np.ndarray | None = None
     layout.repetition(col, text)
     layout.position(col, text)
     layout.main_run(col, text)
+    layout.text_layout(col, text, lines)
     context.neighbours(col)
     context.markup(col, None if markup is None else markup[text.rows])
     return X, text.rows

@@ -9,12 +9,18 @@ from collections import Counter
 import numpy as np
 
 from boilerstrip.features.text import DocumentText
+from boilerstrip.features.wrapping import WORD_ROOM, wrap_width
 
 SHAPE = ("chars", "log_chars", "indent")
 REPETITION = ("repeats", "first_occurrence")
 POSITION = ("rel_position", "from_start", "from_end", "chars_before_share", "blank_before",
             "blank_after", "chars_vs_max", "chars_vs_median", "doc_lines", "doc_log_chars")
 MAIN_RUN = ("prose", "in_main_run", "main_run_distance")
+# Layout measured against the document's own habits, so that one renderer's indentation and
+# blank-line convention mean no more than another's.
+TEXT_LAYOUT = ("indent_level", "indent_rank", "doc_blank_share", "blank_vs_doc", "wrapped_doc",
+               "reaches_wrap")
+MAX_INDENT_LEVELS = 8
 
 
 def shape(col: dict[str, np.ndarray], text: DocumentText) -> None:
@@ -73,3 +79,24 @@ def main_run(col: dict[str, np.ndarray], text: DocumentText) -> None:
     col["in_main_run"][:] = (index >= run_start) & (index <= run_end)
     col["main_run_distance"][:] = np.where(
         index < run_start, index - run_start, np.where(index > run_end, index - run_end, 0))
+
+
+def text_layout(col: dict[str, np.ndarray], text: DocumentText, lines: list[str]) -> None:
+    """Indentation in the document's own steps from its usual indentation, and as a rank;
+    blank lines against how often the document has them; whether it is hard-wrapped and
+    whether a line reaches the wrap width (its paragraph goes on).  Reads the shape columns."""
+    indent = col["indent"]
+    usual = np.bincount(indent.astype(np.int64)).argmax()
+    steps = np.diff(np.unique(indent))
+    step = max(float(steps.min()), 1.0) if len(steps) else 1.0
+    col["indent_level"][:] = np.clip((indent - usual) / step, -MAX_INDENT_LEVELS, MAX_INDENT_LEVELS)
+    order = np.sort(indent)
+    col["indent_rank"][:] = np.searchsorted(order, indent, side="left") / text.n
+    blank_share = float(text.blank.mean())
+    col["doc_blank_share"][:] = blank_share
+    col["blank_vs_doc"][:] = (col["blank_before"] + col["blank_after"]) / 2 - blank_share
+    width = wrap_width(lines)
+    col["wrapped_doc"][:] = width is not None
+    if width is not None:
+        widths = np.array([len(lines[r].rstrip()) for r in text.rows], dtype=np.float64)
+        col["reaches_wrap"][:] = widths >= width - WORD_ROOM

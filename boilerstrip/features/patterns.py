@@ -45,6 +45,12 @@ PATTERNS: dict[str, re.Pattern | regex.Pattern] = {
     "separators": re.compile(r"\s[|·•›»/]\s|\s[-–—]\s", _RE_LINES),
     "boiler_words": word_list_pattern(BOILERPLATE_WORDS + BOILERPLATE_PHRASES),
     "copyright": regex.compile(r"[©®™]|\([cC]\)", _REGEX_LINES),
+    # A list item's marker in any style a renderer writes: dashes, stars, bullets, numbers,
+    # letters and roman numerals.
+    "list_marker": re.compile(
+        r"^[ \t]*(?:[-*+•·▪►▸»›✓◦‣–—○●■□]|\d{1,3}[.)]|[a-zA-Z][.)]|[ivxIVX]{1,4}[.)])[ \t]", _RE_LINES),
+    # Padded columns: a table rendered as text keeps its cells apart with runs of spaces.
+    "column_gaps": re.compile(r"(?<=\S)[ \t]{3,}(?=\S)", _RE_LINES),
     "date_end": regex.compile(
         r"(?:(?<!\d)(?:19|20)\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[:：]\d{2})[\s.)\]]*$",
         _REGEX_LINES),

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from boilerstrip.features import FEATURE_NAMES, document_features
 from boilerstrip.features.context import shift, window_mean
+from boilerstrip.features.wrapping import decide_paragraphs_together
 from boilerstrip.io.labeled import LABELS
 
 _LABEL_ID = {label: i for i, label in enumerate(LABELS)}
@@ -29,7 +30,7 @@ CONTEXT_NAMES: tuple[str, ...] = (
     ("stage1", *(f"stage1@{o:+d}" for o in _CONTEXT_OFFSETS),
      *(f"stage1~{w}" for w in _CONTEXT_WINDOWS), "stage1_doc_mean", "stage1_doc_max",
      "stage1_mass_before"))
-MODEL_FEATURES = FEATURE_NAMES + CONTEXT_NAMES
+_FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 N_FOLDS = 3
 # Stage two stops adding trees for a line once one label leads the next by this margin
 # of raw score (P > 0.99): half its prediction time; on 289 held-out daniel pages (49,920
@@ -59,8 +60,17 @@ def context_features(content: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarra
 
 
 def token_weights(X: np.ndarray) -> np.ndarray:
-    """Weigh lines by log tokens: the kept-text metric counts tokens, not lines."""
-    return 1.0 + np.log1p(X[:, FEATURE_NAMES.index("tokens")])
+    """Weigh lines by log tokens (``X`` holds every feature): the kept-text metric counts
+    tokens, not lines."""
+    return 1.0 + np.log1p(X[:, _FEATURE_INDEX["tokens"]])
+
+
+def feature_columns(names: Sequence[str]) -> np.ndarray | None:
+    """Where ``names`` sit among the features this code computes (None: all of them, in
+    order); a KeyError names a feature it does not compute."""
+    if tuple(names) == FEATURE_NAMES:
+        return None
+    return np.array([_FEATURE_INDEX[name] for name in names])
 
 
 Markups = Sequence[np.ndarray | None] | None
@@ -91,15 +101,19 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
 
     ``fit``/``predict``/``predict_proba`` take a list of documents, each a list of
     lines, and optionally each document's markup rows (from HTML or Markdown);
-    blank lines get no label (None) and a probability row of NaN.  ``threshold`` is the
+    blank lines get no label (None) and a probability row of NaN.  The lines of a hard-wrapped
+    paragraph share one probability row (``features.wrapping``).  ``threshold`` is the
     cut on P(content) = P(body) + P(title) at which a line is kept.  ``min_child_samples``
     is the leaf size; on fewer than a hundred times as many lines, leaves are smaller
-    (``leaf_size_``).  After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters.
+    (``leaf_size_``).  ``features`` names the line features stage one learns from (None:
+    every one this code computes); a model keeps working when later code computes more.
+    After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters.
     """
 
     def __init__(self, n_estimators: int = 250, learning_rate: float = 0.08, num_leaves: int = 63,
                  min_child_samples: int = 40, colsample: float = 0.8, subsample: float = 0.8,
-                 threshold: float = 0.5, random_state: int = 0, n_jobs: int = 2) -> None:
+                 threshold: float = 0.5, random_state: int = 0, n_jobs: int = 2,
+                 features: Sequence[str] | None = None) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -109,6 +123,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.features = features
 
     def _lgb_params(self, binary: bool) -> dict[str, Any]:
         objective = {"objective": "binary"} if binary else {"objective": "multiclass",
@@ -138,6 +153,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         renderings) share a fold, so no out-of-fold prediction has seen its page.
         ``sample_weight`` multiplies each line's weight (its log token count).
         """
+        weight = token_weights(X) * (1.0 if sample_weight is None else sample_weight)
+        names = FEATURE_NAMES if self.features is None else tuple(self.features)
+        self.stage_one_columns_ = feature_columns(names)
+        X = self._stage_one_matrix(X)
         content = (y != _LABEL_ID["boilerplate"]).astype(np.float64)
         if len(y) == 0 or len(np.unique(content)) < 2:
             raise ValueError("training data holds a single class: it needs body and boilerplate lines")
@@ -147,20 +166,23 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         groups = list(range(len(doc_sizes))) if groups is None else list(groups)
         fold_of_group = {g: i % N_FOLDS for i, g in enumerate(dict.fromkeys(groups))}
         fold = np.repeat([fold_of_group[g] for g in groups], doc_sizes)
-        weight = token_weights(X) * (1.0 if sample_weight is None else sample_weight)
         out_of_fold = np.full(len(y), 0.5)
         for k in range(N_FOLDS):
             held = fold == k
             if held.all() or not held.any() or len(np.unique(content[~held])) < 2:
                 continue
-            out_of_fold[held] = self._train(X[~held], content[~held], FEATURE_NAMES, weight[~held],
+            out_of_fold[held] = self._train(X[~held], content[~held], names, weight[~held],
                                             binary=True).predict(X[held], num_threads=self.n_jobs)
-        self.stage_one_ = self._train(X, content, FEATURE_NAMES, weight, binary=True)
+        self.stage_one_ = self._train(X, content, names, weight, binary=True)
         stacked = np.hstack([X, context_features(out_of_fold, doc_sizes)])
-        self.stage_two_ = self._train(stacked, y, MODEL_FEATURES, weight)
+        self.stage_two_ = self._train(stacked, y, names + CONTEXT_NAMES, weight)
         self.classes_ = np.array(LABELS)
-        self.feature_names_in_ = np.array(MODEL_FEATURES)
+        self.feature_names_in_ = np.array(names + CONTEXT_NAMES)
         return self
+
+    def _stage_one_matrix(self, X: np.ndarray) -> np.ndarray:
+        """The columns of the features stage one learnt from, out of every computed one."""
+        return X if self.stage_one_columns_ is None else X[:, self.stage_one_columns_]
 
     def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str | None]],
             markups: Markups = None) -> "LineClassifier":
@@ -168,8 +190,10 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         return self.fit_matrix(X, y, [len(r) for r in rows])
 
     def predict_proba_matrix(self, X: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarray:
+        """Probability rows for a matrix of every computed feature (``documents_to_matrix``)."""
         if len(X) == 0:
             return np.zeros((0, len(LABELS)))
+        X = self._stage_one_matrix(X)
         first = self.stage_one_.predict(X, num_threads=self.n_jobs)
         context = context_features(first, doc_sizes)
         return self.stage_two_.predict(np.hstack([X, context]), num_threads=self.n_jobs,
@@ -182,7 +206,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             X, rows = document_features(list(lines), None if markups is None else markups[d])
             proba = np.full((len(lines), len(LABELS)), np.nan)
             proba[rows] = self.predict_proba_matrix(X, [len(rows)])
-            out.append(proba)
+            out.append(decide_paragraphs_together(list(lines), proba))
         return out
 
     def predict(self, documents: Sequence[Sequence[str]], markups: Markups = None

@@ -18,7 +18,7 @@ import numpy as np
 from boilerstrip.errors import ModelError
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS
-from boilerstrip.model.classifier import MODEL_FEATURES, LineClassifier
+from boilerstrip.model.classifier import CONTEXT_NAMES, LineClassifier, feature_columns
 
 FORMAT = "boilerstrip-model"
 FORMAT_VERSION = 2
@@ -37,7 +37,7 @@ def save_model_file(model: LineClassifier, path: Path, metadata: dict[str, Any])
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "feature_names": list(MODEL_FEATURES),
+        "feature_names": list(model.feature_names_in_),
         "labels": list(LABELS),
         "params": model.get_params(),
         "versions": library_versions(),
@@ -77,7 +77,14 @@ def read_model_document(path: Path) -> dict[str, Any]:
             or not all(isinstance(b, str) for b in boosters)
             or _digest(boosters) != document.get("boosters_sha256")):
         raise ModelError(f"{path}: model is corrupt (checksum of the trees does not match)")
-    if document.get("feature_names") != list(MODEL_FEATURES):
+    names = document.get("feature_names")
+    line_features = names[: -len(CONTEXT_NAMES)] if isinstance(names, list) else []
+    try:
+        feature_columns(line_features)
+        known = names[-len(CONTEXT_NAMES):] == list(CONTEXT_NAMES) and line_features
+    except (KeyError, TypeError):
+        known = False
+    if not known:
         raise ModelError(f"{path}: model was trained on other features than this boilerstrip "
                          "computes: retrain it with this version")
     if document.get("labels") != list(LABELS):
@@ -91,7 +98,10 @@ def load_model_file(path: Path) -> LineClassifier:
     document = read_model_document(path)
     params = {k: v for k, v in document.get("params", {}).items()
               if k in LineClassifier().get_params()}
+    names = document["feature_names"]
+    params["features"] = tuple(names[: -len(CONTEXT_NAMES)])
     model = LineClassifier(**params)
+    model.stage_one_columns_ = feature_columns(params["features"])
     stage_one, stage_two = document.pop("boosters")
     try:
         model.stage_one_ = lgb.Booster(model_str=stage_one)
@@ -99,6 +109,6 @@ def load_model_file(path: Path) -> LineClassifier:
     except lgb.basic.LightGBMError as exc:
         raise ModelError(f"{path}: LightGBM cannot read the trees: {exc}") from None
     model.classes_ = np.array(LABELS)
-    model.feature_names_in_ = np.array(MODEL_FEATURES)
+    model.feature_names_in_ = np.array(names)
     model.metadata_ = document
     return model

@@ -12,13 +12,16 @@ import gzip
 import hashlib
 import json
 import re
+import subprocess
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from boilerstrip.errors import InputError
 from boilerstrip.io.labeled import SUFFIX, LabeledDocument, read_labeled
-from boilerstrip.rendering import Rendering, render_page
+from boilerstrip.io.lines import split_lines
+from boilerstrip.rendering import (RENDERERS, RENDERINGS, markdown_markup, markdown_visible_text,
+                                   render_page)
 from boilerstrip.training.tokens import word_tokens
 from boilerstrip.wordlists import CLOSING_MARKS, TERMINAL_PUNCTUATION
 
@@ -188,18 +191,40 @@ def passes_gold_gate(doc: LabeledDocument) -> bool:
     return float(doc.meta.get("gold_coverage", 1)) >= MIN_GOLD_COVERAGE
 
 
-def label_page(page: Page, rendering: Rendering = "scraper") -> LabeledDocument:
-    """Render a page and label its lines.  Labels come from aligning the scraper text (the
-    flat text, for the flat rendering) with the gold text; the other renderings show the
-    same blocks, so each of their lines takes its block's label."""
+def label_page(page: Page, rendering: str = "scraper") -> LabeledDocument:
+    """Render a page and label its lines against the gold text.
+
+    Our own renderings align the scraper text (the flat text, for the flat rendering) with
+    the gold text; the others show the same blocks, so each of their lines takes its
+    block's label.  Another tool's rendering (``rendering.tools``) is aligned as it comes,
+    Markdown on its visible text."""
+    meta = {"id": page.id, "dataset": page.dataset, "site": page.site, "lang": page.lang,
+            "split": site_split(page.site), "render": rendering}
+    if rendering in RENDERERS:
+        return _label_tool_rendering(page, rendering, meta)
+    if rendering not in RENDERINGS:
+        raise InputError(f"unknown rendering {rendering!r}")
     rendered = render_page(page.html)
     aligned = rendered.document("flat" if rendering == "flat" else "scraper")
     labels, coverage = align_labels(aligned.lines, page.main_text, page.title)
-    meta = {"id": page.id, "dataset": page.dataset, "site": page.site, "lang": page.lang,
-            "split": site_split(page.site), "render": rendering, "gold_coverage": f"{coverage:.3f}"}
+    meta["gold_coverage"] = f"{coverage:.3f}"
     document = rendered.document(rendering)
     block_labels = [labels[block] if block >= 0 else None for block in document.blocks]
     return LabeledDocument(document.lines, block_labels, meta, document.markup)
+
+
+def _label_tool_rendering(page: Page, rendering: str, meta: dict[str, str]) -> LabeledDocument:
+    renderer = RENDERERS[rendering]
+    try:
+        text = renderer.render(page.html)
+    except (subprocess.SubprocessError, ValueError, RecursionError):
+        text = ""  # the tool fails on this page: an empty document, as its user would get
+    lines = split_lines(text)[0]
+    markdown = renderer.output == "markdown"
+    shown = [markdown_visible_text(line) for line in lines] if markdown else lines
+    labels, coverage = align_labels(shown, page.main_text, page.title)
+    meta["gold_coverage"] = f"{coverage:.3f}"
+    return LabeledDocument(lines, labels, meta, markdown_markup(lines) if markdown else None)
 
 
 @dataclass
@@ -246,7 +271,7 @@ def audit_page(doc: LabeledDocument, gold: str) -> tuple[int, int, int, int]:
 
 
 def iter_documents(sources: Iterable[Path], split: str | None = None,
-                   rendering: Rendering = "scraper",
+                   rendering: str = "scraper",
                    page_types: Collection[str] | None = None
                    ) -> Iterator[tuple[LabeledDocument, str | None]]:
     """Documents from labeled-lines files or folders, or page datasets labeled on the fly.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -14,14 +15,16 @@ import numpy as np
 
 from boilerstrip.errors import LabeledDataError
 from boilerstrip.evaluation import evaluate_documents, threshold_scores
+from boilerstrip.features.wrapping import decide_paragraphs_together
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, save_model_file
 from boilerstrip.rendering import RENDERINGS, Rendering
 from boilerstrip.training.augment import augment_documents, crop_documents
 from boilerstrip.training.card import card_path, model_card
-from boilerstrip.training.corpus import (is_page_dataset, iter_documents, passes_gold_gate,
-                                         refuse_evaluation_only, site_bucket)
+from boilerstrip.training.corpus import (is_page_dataset, iter_documents, label_page,
+                                         passes_gold_gate, read_pages, refuse_evaluation_only,
+                                         site_bucket)
 
 # Cuts on P(content) tried when the threshold is chosen on validation sites.
 THRESHOLD_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
@@ -38,7 +41,9 @@ class TrainingOptions:
     ``hand_labeled_weight`` weighs the lines of hand-labeled files (labeled-lines files not
     built from gold text) against the many more lines labeled from page datasets.
     ``threshold`` is the model's cut on P(content); None chooses it on a fifth of the
-    training sites (``choose_threshold``), then fits on all of them."""
+    training sites (``choose_threshold``), then fits on all of them.
+    ``renderings_per_page`` gives each page of a dataset that many of the renderings, drawn
+    at random (seeded by the page), instead of all of them: many renderers, bounded cost."""
 
     split: str | None = "train"
     renderings: tuple[Rendering, ...] = RENDERINGS
@@ -49,6 +54,7 @@ class TrainingOptions:
     page_types: tuple[str, ...] | None = None
     hand_labeled_weight: float = 1.0
     threshold: float | None = None
+    renderings_per_page: int | None = None
 
 
 @dataclass
@@ -82,21 +88,34 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def collect(sources: Sequence[Path], split: str | None, renderings: Sequence[Rendering],
-            page_types: Collection[str] | None = None) -> list[LabeledDocument]:
-    """Every document of the sources, once per rendering for page datasets, less the pages
-    whose gold text is mostly missing from the page (their labels would all be wrong)."""
-    documents: list[LabeledDocument] = []
-    for rendering in renderings:
-        chosen = sources if rendering == renderings[0] else [s for s in sources if is_page_dataset(s)]
-        documents.extend(doc for doc, _ in iter_documents(chosen, split, rendering, page_types)
-                         if passes_gold_gate(doc))
+def collect(sources: Sequence[Path], options: TrainingOptions) -> list[LabeledDocument]:
+    """Every document of the sources, in each rendering for page datasets (or in a drawn few
+    of them), less the pages whose gold text is mostly missing from the page (their labels
+    would all be wrong).  Labeled-lines files count once."""
+    renderings, split, page_types = options.renderings, options.split, options.page_types
+    if options.renderings_per_page is None:
+        documents: list[LabeledDocument] = []
+        for rendering in renderings:
+            chosen = sources if rendering == renderings[0] else [s for s in sources if is_page_dataset(s)]
+            documents.extend(doc for doc, _ in iter_documents(chosen, split, rendering, page_types)
+                             if passes_gold_gate(doc))
+        return documents
+    documents = [doc for doc, _ in iter_documents([s for s in sources if not is_page_dataset(s)],
+                                                  split, renderings[0])]
+    count = min(options.renderings_per_page, len(renderings))
+    for source in sources:
+        if not is_page_dataset(source):
+            continue
+        for page in read_pages(source, split, page_types):
+            drawn = random.Random(f"{options.seed}:{page.id}").sample(renderings, count)
+            documents.extend(doc for doc in (label_page(page, r) for r in drawn)
+                             if passes_gold_gate(doc))
     return documents
 
 
 def training_set(sources: Sequence[Path], options: TrainingOptions) -> TrainingSet:
     """The documents of ``sources`` with their features, augmented and cropped."""
-    unaltered = collect(sources, options.split, options.renderings, options.page_types)
+    unaltered = collect(sources, options)
     documents = crop_documents(augment_documents(unaltered, options.augment, options.seed),
                                options.crop, options.seed + 1)
     if not documents:
@@ -143,9 +162,13 @@ def choose_threshold(data: TrainingSet, options: TrainingOptions) -> dict[str, A
     X_held, _, rows_held = documents_to_matrix([d.lines for d in validation], None,
                                                [d.markup for d in validation])
     proba = model.predict_proba_matrix(X_held, [len(r) for r in rows_held])
-    scores = threshold_scores(validation, rows_held,
-                              np.split(proba, np.cumsum([len(r) for r in rows_held])[:-1]),
-                              THRESHOLD_GRID)
+    probas = []
+    for doc, rows, doc_proba in zip(validation, rows_held,
+                                    np.split(proba, np.cumsum([len(r) for r in rows_held])[:-1])):
+        every_line = np.full((len(doc.lines), proba.shape[1]), np.nan)
+        every_line[rows] = doc_proba
+        probas.append(decide_paragraphs_together(doc.lines, every_line)[rows])
+    scores = threshold_scores(validation, rows_held, probas, THRESHOLD_GRID)
     best = max(scores, key=scores.__getitem__)
     return {"threshold": best, "method": "validation", "validation_documents": int(held.sum()),
             "f1_by_threshold": {f"{t:.2f}": round(f, 4) for t, f in scores.items()}}
@@ -168,6 +191,7 @@ def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
         "sources": [{"path": str(s), "sha256": file_digest(s)} if s.is_file() else {"path": str(s)}
                     for s in sources],
         "split": options.split or "all", "renderings": list(options.renderings),
+        "renderings_per_page": options.renderings_per_page or "all",
         "page_types": sorted(options.page_types) if options.page_types else "all",
         "datasets": dict(per_dataset), "labels": dict(labels),
     }

@@ -1,0 +1,64 @@
+"""Hard-wrapped text: text browsers (w3m, lynx) and e-mail-style dumps break a paragraph over
+lines of at most 72 to 80 columns.  Such a document is recognised by its width, and each
+wrapped paragraph's lines are then decided together: the model should never keep half a
+paragraph."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from boilerstrip.features.patterns import PATTERNS
+
+MIN_WIDTH, MAX_WIDTH = 50, 100
+# A line ends within this many columns of the width when the next word did not fit.
+WORD_ROOM = 20
+MIN_WRAPPED_LINES, MIN_WRAPPED_SHARE = 5, 0.15
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped document is wrapped at, or None for text that is not."""
+    widths = np.array([len(line.rstrip()) for line in lines])
+    filled = widths[widths > 0]
+    if len(filled) < MIN_WRAPPED_LINES:
+        return None
+    width = int(np.percentile(filled, 98))
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        return None
+    continued = (widths[:-1] >= width - WORD_ROOM) & (widths[1:] > 0)
+    if continued.sum() < max(MIN_WRAPPED_LINES, MIN_WRAPPED_SHARE * len(filled)):
+        return None
+    return width
+
+
+def wrapped_paragraphs(lines: list[str]) -> list[range]:
+    """The runs of two or more lines that make one wrapped paragraph (none if the document is
+    not hard-wrapped): a line that reaches the wrap width continues on the next line when
+    that one is not blank, not less indented and does not start a list item."""
+    width = wrap_width(lines)
+    if width is None:
+        return []
+    bullet = PATTERNS["bullet_start"]
+    indents = [len(line) - len(line.lstrip()) for line in lines]
+    runs, start = [], 0
+    for i in range(1, len(lines) + 1):
+        joins = (i < len(lines) and lines[i].strip() and len(lines[i - 1].rstrip()) >= width - WORD_ROOM
+                 and indents[i] >= indents[i - 1] and not bullet.match(lines[i]))
+        if not joins:
+            if i - start > 1:
+                runs.append(range(start, i))
+            start = i
+    return runs
+
+
+def decide_paragraphs_together(lines: list[str], proba: np.ndarray) -> np.ndarray:
+    """``proba`` with each wrapped paragraph's rows replaced by their mean weighted by line
+    length, so its lines share one label."""
+    runs = wrapped_paragraphs(lines)
+    if not runs:
+        return proba
+    out = proba.copy()
+    for run in runs:
+        rows = np.array(run)
+        weights = np.array([len(lines[r].strip()) for r in rows], dtype=np.float64)
+        out[rows] = (proba[rows] * weights[:, None]).sum(axis=0) / weights.sum()
+    return out

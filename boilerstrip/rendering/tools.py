@@ -1,0 +1,113 @@
+"""Other tools' text of a page: what users' scrapers write, to train and evaluate on.
+
+Each renderer turns a page's HTML into text or Markdown as a maintained tool does, with that
+tool's own habits (indentation, bullets, blank lines, hard wrapping at 80 columns).  They
+are optional (``pip install boilerstrip[renderers]``; ``w3m`` and ``lynx`` are programs)
+and only training and evaluation use them: prediction reads whatever text it is given.
+``inscriptis`` is reserved for independent checks: never trained, tuned or chosen on.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+WRAP_COLUMNS = 80
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """A tool's rendering of a page: ``output`` says whether it writes text or Markdown."""
+
+    name: str
+    output: Literal["text", "markdown"]
+    render: Callable[[str], str]
+    reserved: bool = False
+
+    def available(self) -> bool:
+        try:
+            self.render("<p>x</p>")
+        except (ImportError, OSError):
+            return False
+        return True
+
+
+def _html_text(html: str) -> str:
+    import html_text
+
+    return html_text.extract_text(html)
+
+
+def _beautifulsoup(html: str) -> str:
+    """The scraping tutorial's idiom: drop scripts and styles, then get_text("\\n")."""
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():  # XHTML pages: parsed as HTML, as a scraper does
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "lxml")
+    for element in soup(["script", "style", "noscript", "template"]):
+        element.decompose()
+    return soup.get_text("\n")
+
+
+def _resiliparse(bullets: bool) -> Callable[[str], str]:
+    def render(html: str) -> str:
+        from resiliparse.extract.html2text import extract_plain_text
+        from resiliparse.parse.html import HTMLTree
+
+        return extract_plain_text(HTMLTree.parse(html), main_content=False, list_bullets=bullets)
+
+    return render
+
+
+def _program(command: list[str]) -> Callable[[str], str]:
+    """A text browser's dump of the page, read from standard input."""
+
+    def render(html: str) -> str:
+        if shutil.which(command[0]) is None:
+            raise OSError(f"{command[0]} is not installed")
+        done = subprocess.run(command, input=html.encode("utf-8"), capture_output=True,
+                              timeout=60, check=True)
+        return done.stdout.decode("utf-8", errors="replace")
+
+    return render
+
+
+def _html2text(html: str) -> str:
+    import html2text
+
+    converter = html2text.HTML2Text()
+    converter.body_width = 0  # no wrapping: what crawl-for-LLM tools set
+    return converter.handle(html)
+
+
+def _markdownify(html: str) -> str:
+    import markdownify
+
+    return markdownify.markdownify(html, heading_style="ATX")
+
+
+def _inscriptis(html: str) -> str:
+    import inscriptis
+
+    return inscriptis.get_text(html)
+
+
+RENDERERS: dict[str, Renderer] = {r.name: r for r in (
+    Renderer("html-text", "text", _html_text),
+    Renderer("beautifulsoup", "text", _beautifulsoup),
+    Renderer("resiliparse", "text", _resiliparse(bullets=True)),
+    Renderer("resiliparse-nobullets", "text", _resiliparse(bullets=False)),
+    Renderer("w3m", "text", _program(["w3m", "-dump", "-T", "text/html", "-cols", str(WRAP_COLUMNS),
+                                      "-I", "UTF-8", "-O", "UTF-8"])),
+    Renderer("lynx", "text", _program(["lynx", "-dump", "-stdin", "-nolist",
+                                       f"-width={WRAP_COLUMNS}", "-assume_charset=utf-8",
+                                       "-display_charset=utf-8"])),
+    Renderer("html2text", "markdown", _html2text),
+    Renderer("markdownify", "markdown", _markdownify),
+    Renderer("inscriptis", "text", _inscriptis, reserved=True),
+)}

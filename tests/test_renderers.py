@@ -1,0 +1,49 @@
+"""Other tools' renderings of real pages: labeled against the gold text, and hard-wrapped
+paragraphs decided as one."""
+
+import numpy as np
+import pytest
+
+from boilerstrip.features.wrapping import wrap_width, wrapped_paragraphs
+from boilerstrip.model.shipped import load_model
+from boilerstrip.rendering import RENDERERS, writes_markdown
+from boilerstrip.training.corpus import label_page, read_pages
+
+
+@pytest.fixture(scope="module")
+def page(datasets):
+    """A held-out English news page with a long article."""
+    pages = read_pages(datasets / "daniel.jsonl.gz", "test")
+    return next(p for p in pages if p.lang == "en" and len(p.main_text) > 2000)
+
+
+@pytest.mark.parametrize("name", sorted(RENDERERS))
+def test_each_renderer_gives_lines_labeled_against_the_gold_text(page, name):
+    doc = label_page(page, name)
+    assert doc.meta["render"] == name
+    assert float(doc.meta["gold_coverage"]) > 0.8, "the tool's text holds the article"
+    body = [line for line, label in zip(doc.lines, doc.labels) if label == "body"]
+    assert len(body) >= 3 and "boilerplate" in doc.labels
+    assert (doc.markup is not None) == writes_markdown(name)
+
+
+def test_a_text_browser_dump_is_hard_wrapped_and_each_paragraph_gets_one_decision(page):
+    doc = label_page(page, "lynx")
+    assert wrap_width(doc.lines) is not None and max(map(len, doc.lines)) <= 90
+    runs = wrapped_paragraphs(doc.lines)
+    assert runs and any(len(run) >= 3 for run in runs)
+    (proba,) = load_model().predict_proba([doc.lines])
+    for run in runs:
+        assert np.allclose(proba[list(run)], proba[run.start])
+    assert wrap_width(label_page(page, "scraper").lines) is None
+
+
+def test_the_reserved_renderer_is_refused_for_training(tmp_path, datasets):
+    from typer.testing import CliRunner
+
+    from boilerstrip.cli import app
+
+    out = tmp_path / "m.json.gz"
+    result = CliRunner().invoke(app, ["train", str(datasets / "zh-news.jsonl.gz"), "--render",
+                                      "inscriptis", "-o", str(out)])
+    assert result.exit_code == 2 and "reserved" in result.output and not out.exists()
