@@ -23,9 +23,9 @@ test: install  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
 model: install  ## retrain the shipped models, one for text and Markdown, one for HTML (never on aeb)
-	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render text --seed 0 \
+	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render text --feature-set 1 --seed 0 \
 		--hand-labeled-weight 50 --threshold 0.5 -o models/default.json.gz
-	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render html --seed 0 --crop 0 \
+	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render html --feature-set 1 --seed 0 --crop 0 \
 		--hand-labeled-weight 50 -o models/html.json.gz
 
 eval: install  ## accuracy on aeb and on held-out sites, beside the baselines

@@ -18,6 +18,7 @@ import typer
 
 from boilerstrip import api
 from boilerstrip.errors import BoilerstripError, EncodingError, InputError
+from boilerstrip.features import FEATURE_SETS
 from boilerstrip.io.atomic import atomic_output, write_atomic
 from boilerstrip.io.labeled import SUFFIX, format_document
 from boilerstrip.output import FORMATTERS, Batch
@@ -168,6 +169,9 @@ def train(
     renderings_per_page: Optional[int] = typer.Option(
         None, min=1, help="Render each page in only this many of the renderings, drawn at random "
                           "per page (default: all of them)."),
+    feature_set: int = typer.Option(max(FEATURE_SETS), min=min(FEATURE_SETS), max=max(FEATURE_SETS),
+                                    help="The features to learn from: 1 as the shipped models, "
+                                         "2 adds the text-layout features."),
 ) -> None:
     """Train a model; writes MODEL and its model card beside it."""
     from boilerstrip.training import TrainingOptions, card_path, train as train_model
@@ -178,7 +182,7 @@ def train(
         n_estimators=trees, augment=augment, crop=crop,
         page_types=tuple(page_type) if page_type else None,
         hand_labeled_weight=hand_labeled_weight, threshold=_threshold_option(threshold),
-        renderings_per_page=renderings_per_page)
+        renderings_per_page=renderings_per_page, feature_set=feature_set)
     try:
         meta = train_model(data, output, options)
     except BoilerstripError as error:

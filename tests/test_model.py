@@ -106,3 +106,11 @@ def test_a_model_of_fewer_features_keeps_working_beside_code_that_computes_more(
     _rewrite(tmp_path / "fewer.json.gz", lambda d: d["feature_names"].__setitem__(0, "made_up"))
     with pytest.raises(ModelError, match="other features"):
         load_model_file(tmp_path / "fewer.json.gz")
+
+
+@pytest.mark.parametrize("input_format", ["text", "html"])
+def test_the_shipped_models_learnt_feature_set_1_which_make_model_trains_on(input_format):
+    from boilerstrip.features import FEATURE_SETS
+
+    model = load_model_file(default_model_path(input_format))
+    assert tuple(model.features) == FEATURE_SETS[1]

@@ -41,9 +41,16 @@ STAGE_NAMES = {"shape": layout.SHAPE, "script mix": scripts.NAMES, "patterns": p
                "main run": layout.MAIN_RUN, "text layout": layout.TEXT_LAYOUT}
 
 FEATURE_NAMES: tuple[str, ...] = LINE_FEATURES + context.NEIGHBOURS + context.MARKUP
+_TEXT_LAYOUT_ADDED = ("list_marker", "column_gaps", *layout.TEXT_LAYOUT)
+# Named sets of features a model can be trained on: 1 is what the shipped models learnt (so
+# that `make model` reproduces them), 2 adds the text-layout features of issue 12.
+FEATURE_SETS: dict[int, tuple[str, ...]] = {
+    1: tuple(name for name in FEATURE_NAMES if name not in _TEXT_LAYOUT_ADDED),
+    2: FEATURE_NAMES,
+}
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
-__all__ = ["FEATURE_NAMES", "LINE_FEATURES", "MAX_FEATURE_CHARS", "document_features"]
+__all__ = ["FEATURE_NAMES", "FEATURE_SETS", "LINE_FEATURES", "MAX_FEATURE_CHARS", "document_features"]
 
 
 def document_features(lines: list[str], markup: np.ndarray | None = None

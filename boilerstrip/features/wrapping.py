@@ -13,6 +13,7 @@ MIN_WIDTH, MAX_WIDTH = 50, 100
 # A line ends within this many columns of the width when the next word did not fit.
 WORD_ROOM = 20
 MIN_WRAPPED_LINES, MIN_WRAPPED_SHARE = 5, 0.15
+MAX_CLOSED_SHARE = 0.5
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -26,6 +27,12 @@ def wrap_width(lines: list[str]) -> int | None:
         return None
     continued = (widths[:-1] >= width - WORD_ROOM) & (widths[1:] > 0)
     if continued.sum() < max(MIN_WRAPPED_LINES, MIN_WRAPPED_SHARE * len(filled)):
+        return None
+    # Wrapping breaks sentences: most lines that reach the width end mid-sentence.  Lines of
+    # one paragraph each (short paragraphs, CJK text) mostly end with a sentence mark.
+    ends = PATTERNS["terminal_end"]
+    closed = sum(bool(ends.search(lines[i])) for i in np.flatnonzero(continued))
+    if closed > MAX_CLOSED_SHARE * continued.sum():
         return None
     return width
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from boilerstrip.errors import LabeledDataError
 from boilerstrip.evaluation import evaluate_documents, threshold_scores
+from boilerstrip.features import FEATURE_SETS
 from boilerstrip.features.wrapping import decide_paragraphs_together
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, LabeledDocument
@@ -43,7 +44,8 @@ class TrainingOptions:
     ``threshold`` is the model's cut on P(content); None chooses it on a fifth of the
     training sites (``choose_threshold``), then fits on all of them.
     ``renderings_per_page`` gives each page of a dataset that many of the renderings, drawn
-    at random (seeded by the page), instead of all of them: many renderers, bounded cost."""
+    at random (seeded by the page), instead of all of them: many renderers, bounded cost.
+    ``feature_set`` names the features learnt from (``features.FEATURE_SETS``)."""
 
     split: str | None = "train"
     renderings: tuple[Rendering, ...] = RENDERINGS
@@ -55,6 +57,7 @@ class TrainingOptions:
     hand_labeled_weight: float = 1.0
     threshold: float | None = None
     renderings_per_page: int | None = None
+    feature_set: int = max(FEATURE_SETS)
 
 
 @dataclass
@@ -155,7 +158,8 @@ def choose_threshold(data: TrainingSet, options: TrainingOptions) -> dict[str, A
     if held.sum() < MIN_VALIDATION_DOCUMENTS or len(np.unique(data.y[~held_lines] > 0)) < 2:
         return {"threshold": default, "method": f"default: fewer than {MIN_VALIDATION_DOCUMENTS} "
                 "validation documents, or one class left to fit on"}
-    model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed).fit_matrix(
+    model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed,
+                           features=FEATURE_SETS[options.feature_set]).fit_matrix(
         data.X[~held_lines], data.y[~held_lines], data.sizes[~held],
         [g for g, h in zip(data.groups, held) if not h], data.weight[~held_lines])
     validation = [d for d, h in zip(data.unaltered, held) if h]
@@ -205,7 +209,8 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
     choice = ({"threshold": options.threshold, "method": "given"} if options.threshold is not None
               else choose_threshold(data, options))
     model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed,
-                           threshold=choice["threshold"]).fit_matrix(
+                           threshold=choice["threshold"],
+                           features=FEATURE_SETS[options.feature_set]).fit_matrix(
         data.X, data.y, data.sizes, data.groups, data.weight)
     metadata = {
         "metrics": held_out_metrics(model, sources, options),
