@@ -47,9 +47,8 @@ class InputFormatChoice(str, Enum):
 
 
 # Groups of renderings: text a scraper writes (both), our text and Markdown (text), those and
-# other tools' (all-text: what the text model learns from), our own four (ours), other tools'
-# (tools), and every one (all; for training, all but those reserved for independent checks).
-_TOOLS = tuple(name for name, r in RENDERERS.items() if not r.reserved)
+# other tools' (all-text), our own four (ours), other tools' (tools), and every one (all).
+_TOOLS = tuple(RENDERERS)
 _RENDERING_GROUPS = {"both": ("scraper", "flat"), "text": ("scraper", "flat", "markdown"),
                      "all-text": ("scraper", "flat", "markdown", *_TOOLS),
                      "ours": RENDERINGS, "tools": _TOOLS, "all": RENDERINGS + tuple(RENDERERS)}
@@ -57,16 +56,8 @@ RenderingChoice = Enum("RenderingChoice", {name: name for name in (*RENDERINGS, 
                                                                    *_RENDERING_GROUPS)}, type=str)
 
 
-def _renderings(choice: Enum, training: bool = False) -> tuple[str, ...]:
-    chosen = _RENDERING_GROUPS.get(choice.value, (choice.value,))
-    if training:
-        if choice.value == "all":
-            return tuple(name for name in chosen if not (name in RENDERERS and RENDERERS[name].reserved))
-        reserved = [name for name in chosen if name in RENDERERS and RENDERERS[name].reserved]
-        if reserved:
-            raise typer.BadParameter(f"{reserved[0]} is reserved for independent checks: never "
-                                     "trained on", param_hint="--render")
-    return chosen
+def _renderings(choice: Enum) -> tuple[str, ...]:
+    return _RENDERING_GROUPS.get(choice.value, (choice.value,))
 
 
 def _fail(error: BoilerstripError) -> int:
@@ -151,7 +142,8 @@ def train(
     rendering: RenderingChoice = typer.Option(
         "ours", "--render", "--rendering", "--renderer",
         help="How page datasets are rendered to lines: one rendering, or a group: ours, tools, "
-             "all, text (scraper, flat, markdown), both (scraper, flat)."),
+             "all-text (ours in text and Markdown, and the tools'), all, text (scraper, flat, "
+             "markdown), both (scraper, flat)."),
     seed: int = typer.Option(0, help="Random seed: the same data and seed give the same model."),
     trees: int = typer.Option(250, min=1, help="Boosting rounds."),
     augment: float = typer.Option(0.3, min=0.0, max=1.0,
@@ -177,7 +169,7 @@ def train(
     from boilerstrip.training import TrainingOptions, card_path, train as train_model
 
     options = TrainingOptions(
-        split=None if split == "all" else split, renderings=_renderings(rendering, training=True),
+        split=None if split == "all" else split, renderings=_renderings(rendering),
         seed=seed,
         n_estimators=trees, augment=augment, crop=crop,
         page_types=tuple(page_type) if page_type else None,
@@ -232,7 +224,7 @@ def evaluate(
     rendering: RenderingChoice = typer.Option(
         "scraper", "--render", "--rendering", "--renderer",
         help="How page datasets are rendered to lines: one rendering (ours: scraper, flat, "
-             "markdown, html; or another tool's), or a group: ours, tools, all."),
+             "markdown, html; or another tool's), or a group: ours, tools, all-text, all."),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0),
     baselines: bool = typer.Option(True, help="Score keep-all, C4 rules and jusText on the same lines."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report as JSON."),

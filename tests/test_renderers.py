@@ -36,14 +36,3 @@ def test_a_text_browser_dump_is_hard_wrapped_and_each_paragraph_gets_one_decisio
     for run in runs:
         assert np.allclose(proba[list(run)], proba[run.start])
     assert wrap_width(label_page(page, "scraper").lines) is None
-
-
-def test_the_reserved_renderer_is_refused_for_training(tmp_path, datasets):
-    from typer.testing import CliRunner
-
-    from boilerstrip.cli import app
-
-    out = tmp_path / "m.json.gz"
-    result = CliRunner().invoke(app, ["train", str(datasets / "zh-news.jsonl.gz"), "--render",
-                                      "inscriptis", "-o", str(out)])
-    assert result.exit_code == 2 and "reserved" in result.output and not out.exists()

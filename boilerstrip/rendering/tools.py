@@ -4,7 +4,8 @@ Each renderer turns a page's HTML into text or Markdown as a maintained tool doe
 tool's own habits (indentation, bullets, blank lines, hard wrapping at 80 columns).  They
 are optional (``pip install boilerstrip[renderers]``; ``w3m`` and ``lynx`` are programs)
 and only training and evaluation use them: prediction reads whatever text it is given.
-``inscriptis`` is reserved for independent checks: never trained, tuned or chosen on.
+One well-known renderer is deliberately absent: it is kept for independent checks of this
+work, so nothing here trains, tunes or chooses with it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ class Renderer:
     name: str
     output: Literal["text", "markdown"]
     render: Callable[[str], str]
-    reserved: bool = False
 
     def available(self) -> bool:
         try:
@@ -91,12 +91,6 @@ def _markdownify(html: str) -> str:
     return markdownify.markdownify(html, heading_style="ATX")
 
 
-def _inscriptis(html: str) -> str:
-    import inscriptis
-
-    return inscriptis.get_text(html)
-
-
 RENDERERS: dict[str, Renderer] = {r.name: r for r in (
     Renderer("html-text", "text", _html_text),
     Renderer("beautifulsoup", "text", _beautifulsoup),
@@ -109,5 +103,4 @@ RENDERERS: dict[str, Renderer] = {r.name: r for r in (
                                        "-display_charset=utf-8"])),
     Renderer("html2text", "markdown", _html2text),
     Renderer("markdownify", "markdown", _markdownify),
-    Renderer("inscriptis", "text", _inscriptis, reserved=True),
 )}
