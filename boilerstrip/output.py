@@ -10,13 +10,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Literal
 
 from boilerstrip.io.labeled import LabeledDocument, format_document
 from boilerstrip.pipeline import LineLabel, kept_lines
-
-OutputFormat = Literal["text", "labels", "jsonl", "html"]
-
 
 @dataclass(frozen=True)
 class Batch:

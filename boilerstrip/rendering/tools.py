@@ -28,13 +28,6 @@ class Renderer:
     output: Literal["text", "markdown"]
     render: Callable[[str], str]
 
-    def available(self) -> bool:
-        try:
-            self.render("<p>x</p>")
-        except (ImportError, OSError):
-            return False
-        return True
-
 
 def _html_text(html: str) -> str:
     import html_text
