@@ -60,6 +60,15 @@ def _renderings(choice: Enum) -> tuple[str, ...]:
     return _RENDERING_GROUPS.get(choice.value, (choice.value,))
 
 
+def _training_renderings(choice: Enum, leave_out: list[Enum]) -> tuple[str, ...]:
+    left = {name for each in leave_out for name in _renderings(each)}
+    kept = tuple(name for name in _renderings(choice) if name not in left)
+    if not kept:
+        raise typer.BadParameter(f"leaves no rendering of {choice.value} to learn from",
+                                 param_hint="--leave-out")
+    return kept
+
+
 def _fail(error: BoilerstripError) -> int:
     advice = "; name the encoding with --encoding" if isinstance(error, EncodingError) else ""
     typer.echo(f"boilerstrip: {error}{advice}", err=True)
@@ -144,6 +153,9 @@ def train(
         help="How page datasets are rendered to lines: one rendering, or a group: ours, tools, "
              "all-text (ours in text and Markdown, and the tools'), all, text (scraper, flat, "
              "markdown), both (scraper, flat)."),
+    leave_out: Optional[list[RenderingChoice]] = typer.Option(
+        None, "--leave-out", help="Leave these renderings (or groups) out of --render, "
+                                  "repeatable: to score a model on a renderer it never saw."),
     seed: int = typer.Option(0, help="Random seed: the same data and seed give the same model."),
     trees: int = typer.Option(250, min=1, help="Boosting rounds."),
     augment: float = typer.Option(0.3, min=0.0, max=1.0,
@@ -159,8 +171,10 @@ def train(
         "auto", help="Cut on P(content) the model keeps a line at, 0 to 1; auto chooses it on a "
                      "fifth of the training sites (by kept-text F1), then fits on all of them."),
     renderings_per_page: Optional[int] = typer.Option(
-        None, min=1, help="Render each page in only this many of the renderings, drawn at random "
-                          "per page (default: all of them)."),
+        None, min=1, help="Render each page in only this many renderings: the first, and others "
+                          "drawn at random per page (default: all of them)."),
+    jobs: Optional[int] = typer.Option(None, min=1, help="Processes that render and label pages "
+                                                         "(default: one per core)."),
     feature_set: int = typer.Option(max(FEATURE_SETS), min=min(FEATURE_SETS), max=max(FEATURE_SETS),
                                     help="The features to learn from: 1 as the shipped models, "
                                          "2 adds the text-layout features."),
@@ -169,12 +183,13 @@ def train(
     from boilerstrip.training import TrainingOptions, card_path, train as train_model
 
     options = TrainingOptions(
-        split=None if split == "all" else split, renderings=_renderings(rendering),
+        split=None if split == "all" else split,
+        renderings=_training_renderings(rendering, leave_out or []),
         seed=seed,
         n_estimators=trees, augment=augment, crop=crop,
         page_types=tuple(page_type) if page_type else None,
         hand_labeled_weight=hand_labeled_weight, threshold=_threshold_option(threshold),
-        renderings_per_page=renderings_per_page, feature_set=feature_set)
+        renderings_per_page=renderings_per_page, feature_set=feature_set, jobs=jobs)
     try:
         meta = train_model(data, output, options)
     except BoilerstripError as error:

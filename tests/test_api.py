@@ -120,3 +120,18 @@ def test_markdown_paragraphs_stay_apart_when_a_line_between_them_goes():
     assert source[related] not in kept
     before, after = kept.index(source[related - 2]), kept.index(source[related + 2])
     assert kept[before + 1 : after] == [""]
+
+
+def test_a_markdown_line_of_images_only_is_boilerplate_as_html_makes_it_no_line():
+    """HTML input makes no line of an image alone; in Markdown input the same image is a
+    line, returned verbatim, and never kept, however low the cut (above 0, which keeps all)."""
+    text = (EXAMPLES / "news_en.md").read_text(encoding="utf-8")
+    article = next(line for line in text.splitlines() if line.startswith("The count, carried out"))
+    images = ["![Map of the ledges](/img/map.png)", "[![](/img/a.jpg)](/gallery) ![b](/b.png)"]
+    text = text.replace(article, f"{article}\n\n{images[0]}\n\n{images[1]}")
+    labeled = boilerstrip.classify(text, input_format="markdown", threshold=1e-6)
+    by_text = {line.text: line.label for line in labeled}
+    assert by_text[images[0]] == by_text[images[1]] == "boilerplate"
+    assert by_text[article] == "body"
+    html = '<p>Seabirds.</p><p><img src="/img/map.png" alt="Map of the ledges"></p><p>More.</p>'
+    assert [line.text for line in boilerstrip.classify(html, input_format="html")] == ["Seabirds.", "More."]

@@ -2,11 +2,13 @@
 
 import gzip
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from boilerstrip.model.shipped import default_model_path
+from boilerstrip.rendering.tools import RENDERERS
 from boilerstrip.training.corpus import iter_documents
 from boilerstrip.errors import ModelError
 from boilerstrip.model import LineClassifier, load_model_file, save_model_file
@@ -76,7 +78,7 @@ def test_damaged_or_foreign_models_are_refused(small_model, tmp_path, damage, me
 
 
 @pytest.mark.parametrize("input_format, card, styles, serves", [
-    ("text", "default.md", ["scraper", "flat", "markdown"], "for text and Markdown input"),
+    ("text", "default.md", ["scraper", "flat", "markdown", *RENDERERS], "for text and Markdown input"),
     ("html", "html.md", ["html"], "for HTML input"),
 ])
 def test_the_shipped_models_load_and_have_cards(input_format, card, styles, serves):
@@ -109,8 +111,13 @@ def test_a_model_of_fewer_features_keeps_working_beside_code_that_computes_more(
 
 
 @pytest.mark.parametrize("input_format", ["text", "html"])
-def test_the_shipped_models_learnt_feature_set_1_which_make_model_trains_on(input_format):
+def test_the_shipped_models_learnt_the_feature_set_make_model_trains_them_on(input_format):
+    import re
+
     from boilerstrip.features import FEATURE_SETS
 
-    model = load_model_file(default_model_path(input_format))
-    assert tuple(model.features) == FEATURE_SETS[1]
+    path = default_model_path(input_format)
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text().replace("\\\n", " ")
+    command = next(line for line in makefile.splitlines() if f"-o models/{path.name}" in line)
+    feature_set = int(re.search(r"--feature-set (\d)", command).group(1))
+    assert tuple(load_model_file(path).features) == FEATURE_SETS[feature_set]

@@ -87,6 +87,29 @@ def test_each_page_gets_its_drawn_renderings_the_same_every_run(datasets):
     for doc in documents:
         per_page.setdefault(doc.meta["id"], []).append(doc.meta["render"])
     assert all(len(drawn) <= 2 and len(set(drawn)) == len(drawn) for drawn in per_page.values())
+    assert all(drawn[0] == "scraper" for drawn in per_page.values())  # the first, always
     assert len({r for drawn in per_page.values() for r in drawn}) == 5  # every rendering is used
     again = collect([datasets / "zh-news.jsonl.gz"], options)
     assert [d.meta["render"] for d in again] == [d.meta["render"] for d in documents]
+
+
+def test_leave_out_trains_without_a_renderer_and_the_card_says_so(tmp_path):
+    model = tmp_path / "m.json.gz"
+    result = runner.invoke(app, ["train", str(LABELED), "-o", str(model), "--threshold", "0.5",
+                                 "--render", "text", "--leave-out", "flat", "--trees", "20"])
+    assert result.exit_code == 0, result.output
+    assert load_model_file(model).metadata_["training"]["renderings"] == ["scraper", "markdown"]
+    assert "scraper, markdown" in card_path(model).read_text(encoding="utf-8")
+    result = runner.invoke(app, ["train", str(LABELED), "-o", str(tmp_path / "n.json.gz"),
+                                 "--render", "w3m", "--leave-out", "tools"])
+    assert result.exit_code == 2 and "--leave-out" in result.output
+    assert not (tmp_path / "n.json.gz").exists()
+
+
+def test_training_on_a_renderer_that_cannot_run_here_stops_before_it_starts(tmp_path):
+    model = tmp_path / "m.json.gz"
+    result = runner.invoke(app, ["train", str(LABELED), "-o", str(model), "--render", "w3m"],
+                           env={"PATH": str(tmp_path)})
+    assert result.exit_code == 4, result.output
+    assert "w3m (w3m is not installed)" in result.output and "apt install" in result.output
+    assert not model.exists()

@@ -1,7 +1,7 @@
 """`make bench`: prediction speed on one core, model load time, peak memory.
 
 Lines come from held-out pages of the shared datasets rendered as a scraper
-would; jusText classifies the same lines in the same run for comparison.
+would; jusText and the C4 line rules classify the same lines in the same run for comparison.
 Run as ``python tools/bench.py`` (a tool, not part of the installed package).
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from boilerstrip import api  # noqa: E402
-from boilerstrip.evaluation.baselines import justext_lines  # noqa: E402
+from boilerstrip.evaluation.baselines import c4_rules, justext_lines  # noqa: E402
 from boilerstrip.model import load_model_file  # noqa: E402
 from boilerstrip.rendering import render_html  # noqa: E402
 from boilerstrip.training.corpus import read_pages  # noqa: E402
@@ -47,7 +47,7 @@ def run(datasets: Path, per_dataset: int) -> dict[str, float]:
     results = {"documents": len(documents), "lines": n_lines, "megabytes": n_bytes / 1e6,
                "model_load_s": time_model_load(api.default_model_path())}
     for name, classify in (("boilerstrip", lambda lines, lang: api.classify(lines, model)),
-                           ("justext", justext_lines)):
+                           ("justext", justext_lines), ("c4-rules", c4_rules)):
         start = time.perf_counter()
         for lines, lang in documents:
             classify(lines, lang)
@@ -110,7 +110,7 @@ def main() -> None:
     r = run(args.datasets, args.pages)
     print(f"{r['documents']} held-out pages, {r['lines']} lines, {r['megabytes']:.1f} MB of text, one core")
     print(f"{'system':<12}{'lines/s':>10}{'MB/s':>8}")
-    for name in ("boilerstrip", "justext"):
+    for name in ("boilerstrip", "justext", "c4-rules"):
         print(f"{name:<12}{r[name + '_lines_per_s']:>10.0f}{r[name + '_mb_per_s']:>8.2f}")
     print(f"model load: {r['model_load_s'] * 1000:.0f} ms; peak RSS {r['peak_rss_mb']:.0f} MB")
     if args.huge_gb:

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from boilerstrip.features import FEATURE_NAMES, document_features
 from boilerstrip.features.context import shift, window_mean
-from boilerstrip.features.wrapping import decide_paragraphs_together
+from boilerstrip.model.decoding import decode_document
 from boilerstrip.io.labeled import LABELS
 
 _LABEL_ID = {label: i for i, label in enumerate(LABELS)}
@@ -206,7 +206,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
             X, rows = document_features(list(lines), None if markups is None else markups[d])
             proba = np.full((len(lines), len(LABELS)), np.nan)
             proba[rows] = self.predict_proba_matrix(X, [len(rows)])
-            out.append(decide_paragraphs_together(list(lines), proba))
+            out.append(decode_document(list(lines), proba))
         return out
 
     def predict(self, documents: Sequence[Sequence[str]], markups: Markups = None

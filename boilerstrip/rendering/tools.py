@@ -97,3 +97,16 @@ RENDERERS: dict[str, Renderer] = {r.name: r for r in (
     Renderer("html2text", "markdown", _html2text),
     Renderer("markdownify", "markdown", _markdownify),
 )}
+
+
+def unavailable_renderers(names: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """The named tools' renderers that cannot run here, each with the reason (a package not
+    installed, a program missing): training on them must stop before it starts."""
+    missing = {}
+    for name in names:
+        if name in RENDERERS:
+            try:
+                RENDERERS[name].render("<p>A test.</p>")
+            except (ImportError, OSError) as exc:
+                missing[name] = str(exc)
+    return missing

@@ -29,6 +29,17 @@ def threshold_origin(choice: dict[str, Any]) -> str:
             "the model was then fit on all of them.")
 
 
+def drawn_renderings(training: dict[str, Any]) -> str:
+    """How many renderings each page was learnt in, when not all of them."""
+    count = training.get("renderings_per_page", "all")
+    if count == "all" or count >= len(training["renderings"]):
+        return ""
+    return (f"; each page in {training['renderings'][0]} and {count - 1} of the others, drawn at "
+            "random for it (seeded by the page).\nOther tools' renderings are their own output "
+            "(`rendering/tools.py`); one well-known renderer is left out on purpose, for\n"
+            "independent checks")
+
+
 def model_card(model_path: Path, metadata: dict[str, Any]) -> str:
     training = metadata["training"]
     rows = "\n".join(f"| {name} | {s['documents']} | {s['sites']} | {s['lines']} |"
@@ -49,7 +60,7 @@ Trained {metadata['trained_at']} with seed {metadata.get('seed', 0)}; threshold 
 
 ## Training data
 Site split `{training['split']}` (a fixed hash of the site name puts a fifth of sites in `test`,
-never trained on); pages in the renderings {', '.join(renderings)}.
+never trained on); pages in the renderings {', '.join(renderings)}{drawn_renderings(training)}.
 Labels come from aligning each line with the page's gold main text (`boilerstrip data build`);
 pages where less than {MIN_GOLD_COVERAGE} of the gold text is found in the page are left out.
 Page types learnt from: {training['page_types']}.

@@ -6,24 +6,26 @@ import datetime as dt
 import hashlib
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 
 from boilerstrip.errors import LabeledDataError
 from boilerstrip.evaluation import evaluate_documents, threshold_scores
 from boilerstrip.features import FEATURE_SETS
-from boilerstrip.features.wrapping import decide_paragraphs_together
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, save_model_file
+from boilerstrip.model.decoding import decode_document
 from boilerstrip.rendering import RENDERINGS, Rendering
+from boilerstrip.rendering.tools import unavailable_renderers
 from boilerstrip.training.augment import augment_documents, crop_documents
 from boilerstrip.training.card import card_path, model_card
-from boilerstrip.training.corpus import (is_page_dataset, iter_documents, label_page,
+from boilerstrip.training.corpus import (Page, is_page_dataset, iter_documents, label_page,
                                          passes_gold_gate, read_pages, refuse_evaluation_only,
                                          site_bucket)
 
@@ -43,9 +45,11 @@ class TrainingOptions:
     built from gold text) against the many more lines labeled from page datasets.
     ``threshold`` is the model's cut on P(content); None chooses it on a fifth of the
     training sites (``choose_threshold``), then fits on all of them.
-    ``renderings_per_page`` gives each page of a dataset that many of the renderings, drawn
-    at random (seeded by the page), instead of all of them: many renderers, bounded cost.
-    ``feature_set`` names the features learnt from (``features.FEATURE_SETS``)."""
+    ``renderings_per_page`` gives each page of a dataset the first rendering and others drawn
+    at random (seeded by the page), that many in all, instead of every rendering: many
+    renderers at a bounded cost, and the first (our scraper's) always learnt.
+    ``feature_set`` names the features learnt from (``features.FEATURE_SETS``).
+    ``jobs`` is how many processes render and label pages (None: one per core)."""
 
     split: str | None = "train"
     renderings: tuple[Rendering, ...] = RENDERINGS
@@ -58,6 +62,7 @@ class TrainingOptions:
     threshold: float | None = None
     renderings_per_page: int | None = None
     feature_set: int = max(FEATURE_SETS)
+    jobs: int | None = None
 
 
 @dataclass
@@ -92,28 +97,52 @@ def file_digest(path: Path) -> str:
 
 
 def collect(sources: Sequence[Path], options: TrainingOptions) -> list[LabeledDocument]:
-    """Every document of the sources, in each rendering for page datasets (or in a drawn few
-    of them), less the pages whose gold text is mostly missing from the page (their labels
-    would all be wrong).  Labeled-lines files count once."""
-    renderings, split, page_types = options.renderings, options.split, options.page_types
+    """Every document of the sources, in each rendering for page datasets (or in the first
+    rendering and a drawn few of the others), less the pages whose gold text is mostly missing
+    from the page (their labels would all be wrong).  Labeled-lines files count once.
+    Pages are rendered and labeled on ``options.jobs`` processes."""
+    renderings, split = options.renderings, options.split
+    missing = unavailable_renderers(renderings)
+    if missing:
+        raise LabeledDataError("cannot render pages as " + "; ".join(
+            f"{name} ({reason})" for name, reason in missing.items()) +
+            ": pip install 'boilerstrip[renderers]', apt install w3m lynx")
     if options.renderings_per_page is None:
         documents: list[LabeledDocument] = []
         for rendering in renderings:
-            chosen = sources if rendering == renderings[0] else [s for s in sources if is_page_dataset(s)]
-            documents.extend(doc for doc, _ in iter_documents(chosen, split, rendering, page_types)
-                             if passes_gold_gate(doc))
+            for source in sources:
+                if is_page_dataset(source):
+                    documents.extend(_label_pages(source, options, lambda _, r=rendering: [r]))
+                elif rendering == renderings[0]:
+                    documents.extend(doc for doc, _ in iter_documents([source], split, rendering)
+                                     if passes_gold_gate(doc))
         return documents
     documents = [doc for doc, _ in iter_documents([s for s in sources if not is_page_dataset(s)],
-                                                  split, renderings[0])]
-    count = min(options.renderings_per_page, len(renderings))
+                                                  split, renderings[0]) if passes_gold_gate(doc)]
     for source in sources:
-        if not is_page_dataset(source):
-            continue
-        for page in read_pages(source, split, page_types):
-            drawn = random.Random(f"{options.seed}:{page.id}").sample(renderings, count)
-            documents.extend(doc for doc in (label_page(page, r) for r in drawn)
-                             if passes_gold_gate(doc))
+        if is_page_dataset(source):
+            documents.extend(_label_pages(source, options, lambda page: drawn_renderings(page, options)))
     return documents
+
+
+def drawn_renderings(page: Page, options: TrainingOptions) -> list[Rendering]:
+    """The first rendering, and ``renderings_per_page - 1`` others drawn for this page (the
+    draw is seeded by the page, so it is the same every run)."""
+    first, *others = options.renderings
+    count = min(options.renderings_per_page or len(options.renderings), len(options.renderings))
+    return [first, *random.Random(f"{options.seed}:{page.id}").sample(others, count - 1)]
+
+
+def _label_pages(source: Path, options: TrainingOptions,
+                 renderings_of: Callable[[Page], list[Rendering]]) -> list[LabeledDocument]:
+    pages = read_pages(source, options.split, options.page_types)
+    labeled = Parallel(n_jobs=options.jobs or -1, batch_size=8)(
+        delayed(_label_in_renderings)(page, renderings_of(page)) for page in pages)
+    return [doc for docs in labeled for doc in docs]
+
+
+def _label_in_renderings(page: Page, renderings: list[Rendering]) -> list[LabeledDocument]:
+    return [doc for doc in (label_page(page, r) for r in renderings) if passes_gold_gate(doc)]
 
 
 def training_set(sources: Sequence[Path], options: TrainingOptions) -> TrainingSet:
@@ -171,7 +200,7 @@ def choose_threshold(data: TrainingSet, options: TrainingOptions) -> dict[str, A
                                     np.split(proba, np.cumsum([len(r) for r in rows_held])[:-1])):
         every_line = np.full((len(doc.lines), proba.shape[1]), np.nan)
         every_line[rows] = doc_proba
-        probas.append(decide_paragraphs_together(doc.lines, every_line)[rows])
+        probas.append(decode_document(doc.lines, every_line)[rows])
     scores = threshold_scores(validation, rows_held, probas, THRESHOLD_GRID)
     best = max(scores, key=scores.__getitem__)
     return {"threshold": best, "method": "validation", "validation_documents": int(held.sum()),
