@@ -5,16 +5,20 @@ Each function is the pipeline (``boilerstrip.pipeline``) with its options as key
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Literal
 
 from boilerstrip import pipeline
-from boilerstrip.io.reading import InputFormat, decode
+from boilerstrip.batch import PageResult, classify_pages, pages_from_contents
+from boilerstrip.errors import BoilerstripError, InputError, PageTimeout
+from boilerstrip.io.reading import InputFormat, decode_web
 from boilerstrip.model import LineClassifier
 from boilerstrip.model.shipped import default_model_path, load_model
 from boilerstrip.pipeline import LineLabel, Options, kept_lines
 
-__all__ = ["LineLabel", "classify", "default_model_path", "kept_lines", "load_model",
-           "strip", "strip_html"]
+__all__ = ["LineLabel", "PageResult", "classify", "classify_many", "classify_pages",
+           "default_model_path", "kept_lines", "load_model", "strip", "strip_html", "strip_many"]
 
 Model = LineClassifier | str | Path | None
 
@@ -40,8 +44,45 @@ def strip(text: str | list[str], model: Model = None, threshold: float | None = 
 
 def strip_html(html: str | bytes, model: Model = None, threshold: float | None = None,
                keep_title: bool = False) -> str:
-    """The article of an HTML page as text, one block a line.  Bytes are decoded by
-    their BOM, as UTF-8, by the charset the page declares, or by detection."""
+    """The article of an HTML page as text, one block a line.  Bytes are decoded as a
+    browser does: by their BOM, the charset the page declares, as UTF-8, or by detection;
+    what does not decode becomes U+FFFD."""
     if isinstance(html, bytes):
-        html = decode(html, "<html>")
+        html = decode_web(html, "<html>").text
     return strip(html, model, threshold, keep_title, "html")
+
+
+def classify_many(pages: Iterable[str | bytes], input_format: InputFormat = "html",
+                  model: Model = None, threshold: float | None = None, jobs: int = 1,
+                  page_timeout: float | None = None,
+                  errors: Literal["raise", "skip"] = "raise") -> Iterator[list[LineLabel] | None]:
+    """``classify`` for many pages, in order: the pages' lines go through the trees in one
+    call per chunk of pages, on ``jobs`` processes.  A page that fails raises its error
+    (``errors="raise"``), or gives None (``errors="skip"``); ``classify_pages`` gives the
+    reason with every result."""
+    options = Options(input_format, threshold, model=model)
+    for result in classify_pages(pages_from_contents(pages, input_format), options, jobs,
+                                 page_timeout):
+        if result.ok:
+            yield result.lines
+        elif errors == "skip":
+            yield None
+        else:
+            raise _error_of(result)
+
+
+def strip_many(pages: Iterable[str | bytes], input_format: InputFormat = "html",
+               model: Model = None, threshold: float | None = None, keep_title: bool = False,
+               jobs: int = 1, page_timeout: float | None = None,
+               errors: Literal["raise", "skip"] = "raise") -> Iterator[str | None]:
+    """``strip`` (``strip_html`` for HTML) for many pages, in order, batched and on ``jobs``
+    processes; bytes are decoded as a browser does."""
+    for lines in classify_many(pages, input_format, model, threshold, jobs, page_timeout, errors):
+        yield None if lines is None else "".join(
+            line.text + line.ending for line in kept_lines(lines, keep_title))
+
+
+def _error_of(result: PageResult) -> BoilerstripError:
+    kind = next((k for k in (PageTimeout, InputError, BoilerstripError)
+                 if k.exit_code == result.exit_code), BoilerstripError)
+    return kind(result.error)

@@ -21,6 +21,8 @@ from boilerstrip.errors import BoilerstripError, EncodingError, InputError
 from boilerstrip.features import FEATURE_SETS
 from boilerstrip.io.atomic import atomic_output, write_atomic
 from boilerstrip.io.labeled import SUFFIX, format_document
+from boilerstrip.cli_batch import BatchRun
+from boilerstrip.io.pages import JSONL_SUFFIXES, is_container
 from boilerstrip.output import FORMATTERS, Batch
 from boilerstrip.pipeline import Options, classify_file
 from boilerstrip.rendering import RENDERERS, RENDERINGS
@@ -37,6 +39,7 @@ class OutputFormatChoice(str, Enum):
     labels = "labels"
     jsonl = "jsonl"
     html = "html"
+    records = "records"
 
 
 class InputFormatChoice(str, Enum):
@@ -101,15 +104,25 @@ def _predict_files(files: list[str], sink: BinaryIO, options: Options,
     return status, wrote
 
 
+class FieldChoice(str, Enum):
+    auto = "auto"
+    html = "html"
+    text = "text"
+    markdown = "markdown"
+
+
 @app.command()
 def predict(
-    files: list[str] = typer.Argument(..., help="Text, Markdown or HTML files to strip; '-' reads "
-                                                "standard input."),
-    output_format: OutputFormatChoice = typer.Option(
-        OutputFormatChoice.text, "--format", "-f",
+    files: list[str] = typer.Argument(..., help="Pages to strip: text, Markdown or HTML files, "
+                                                "folders of them, JSON Lines (.jsonl, .jsonl.gz, "
+                                                ".jsonl.zst) and WARC files; '-' reads standard input."),
+    output_format: Optional[OutputFormatChoice] = typer.Option(
+        None, "--format", "-f",
         help="text: the kept lines; labels: every line labeled, in the labeled-lines format (edit "
              "it and train on it); jsonl: one record per line with label, P(content) and, for "
-             "HTML, the block's XPath; html: the kept blocks with their markup."),
+             "HTML, the block's XPath; html: the kept blocks with their markup; records: one "
+             "JSON record per page (id, url, source, title, text). Default: records for -o "
+             "*.jsonl[.gz|.zst], else text."),
     input_format: InputFormatChoice = typer.Option(
         InputFormatChoice.auto, "--input-format", "-i",
         help="What the files are; auto goes by the extension (.html .htm .md .txt), else by content."),
@@ -120,21 +133,65 @@ def predict(
                                                     "the input format: text and Markdown, or HTML)."),
     keep_title: bool = typer.Option(False, "--keep-title", help="Keep the headline too."),
     encoding: Optional[str] = typer.Option(None, help="Force the input encoding."),
+    lenient: bool = typer.Option(False, "--lenient",
+                                 help="Decode text and Markdown files as browsers decode HTML: "
+                                      "invalid bytes and NUL become U+FFFD instead of an error."),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                          help="Write here (atomically) instead of standard output."),
+                                          help="Write here (atomically) instead of standard output; "
+                                               ".gz and .zst are compressed."),
+    output_dir: Optional[Path] = typer.Option(
+        None, "--output-dir", help="Write each page file's output under this folder, mirroring "
+                                   "the input paths; a JSON Lines or WARC file's pages go to "
+                                   "NAME.jsonl.gz there, one record each."),
+    glob: str = typer.Option("**/*", help="Files to read in folders given as input."),
+    field: FieldChoice = typer.Option(
+        FieldChoice.auto, help="JSON Lines: the field holding the page (auto: the first of html, "
+                               "text, markdown, content, raw_content present); id and url are kept."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes (default: one per core for folders, "
+                                            "JSON Lines and WARC; one otherwise)."),
+    page_timeout: Optional[float] = typer.Option(
+        None, min=0.001, help="Seconds one page may take (read, render, features); a page over "
+                              "it is reported as failed and the run goes on."),
+    skip_existing: bool = typer.Option(False, "--skip-existing",
+                                       help="Resume: skip pages whose output is already written "
+                                            "(--output-dir, or the records of -o *.jsonl)."),
+    with_labels: bool = typer.Option(False, "--with-labels",
+                                     help="Records: add each line's text, label and P(content)."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+                                            help="Progress bar on standard error (default: when "
+                                                 "it is a terminal, for batches)."),
 ) -> None:
-    """Print the article lines of each file, verbatim and in order (HTML: one block a line)."""
+    """Print the article lines of each page, verbatim and in order (HTML: one block a line).
+
+    Several pages (files, folders, JSON Lines, WARC) run as a batch on --jobs processes: a
+    page that fails is reported and the others go on; a summary ends the run on standard
+    error, and the exit code is the highest of the failed pages' (0 when none failed)."""
     try:
         classifier = api.load_model(model) if model else None
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
-    options = Options(input_format.value, threshold, keep_title, classifier, encoding)
+    options = Options(input_format.value, threshold, keep_title, classifier, encoding, lenient)
+    records_file = output is not None and output.name.lower().endswith(JSONL_SUFFIXES)
+    chosen = output_format.value if output_format else ("records" if records_file else "text")
+    one_page = (len(files) == 1 and (files[0] == "-" or not (Path(files[0]).is_dir()
+                                                            or is_container(Path(files[0])))))
+    if not (one_page and output_dir is None and chosen != "records" and jobs is None
+            and page_timeout is None and not skip_existing):
+        if output is not None and output_dir is not None:
+            raise typer.BadParameter("give -o or --output-dir, not both", param_hint="-o")
+        if skip_existing and output_dir is None and not (output and chosen == "records"):
+            raise typer.BadParameter("resumes --output-dir, or -o FILE.jsonl with records",
+                                     param_hint="--skip-existing")
+        batch = BatchRun(files, options, chosen, glob, field.value, page_timeout, skip_existing,
+                         with_labels)
+        raise typer.Exit(batch.run(output, output_dir, jobs, progress))
     if output is None:
-        status, _ = _predict_files(files, sys.stdout.buffer, options, output_format)
+        status, _ = _predict_files(files, sys.stdout.buffer, options, OutputFormatChoice(chosen))
         raise typer.Exit(status)
     try:
         with atomic_output(output) as sink:
-            status, wrote = _predict_files(files, sink, options, output_format)
+            status, wrote = _predict_files(files, sink, options, OutputFormatChoice(chosen))
             if not wrote:
                 raise typer.Exit(status)  # leaves no empty or partial output file behind
     except OSError as exc:

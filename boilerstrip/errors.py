@@ -27,3 +27,9 @@ class ModelError(BoilerstripError):
     """A model file is missing, corrupt, foreign or built for other code."""
 
     exit_code = 5
+
+
+class PageTimeout(BoilerstripError):
+    """A page of a batch took longer than the page time limit."""
+
+    exit_code = 6

@@ -19,7 +19,9 @@ from typing import Literal
 import numpy as np
 
 from boilerstrip.io.lines import iter_line_batches, split_lines
-from boilerstrip.io.reading import InputFormat, iter_text, join_blocks, sniff_format, source_name
+from boilerstrip.io.reading import (InputFormat, decode_web, file_blocks, iter_decoded, join_blocks,
+                                    sniff_format, source_name)
+from boilerstrip.features import document_features
 from boilerstrip.model import LineClassifier, content_probability, labels_from_proba
 from boilerstrip.model.shipped import load_model
 from boilerstrip.rendering import markdown_markup, render_page
@@ -34,7 +36,9 @@ class Options:
     ``input_format`` is text, markdown, html, or auto (by the file's extension, else its
     content).  ``threshold`` overrides the model's cut on P(content).  ``model`` is a
     loaded classifier or a model file; None takes the shipped model for the input format.
-    ``encoding`` forces how bytes are decoded.
+    ``encoding`` forces how bytes are decoded.  HTML is always decoded as browsers do
+    (invalid bytes become U+FFFD); ``lenient`` decodes text and Markdown that way too,
+    instead of refusing a file that is not valid in its encoding.
     """
 
     input_format: InputFormat | Literal["auto"] = "text"
@@ -42,6 +46,7 @@ class Options:
     keep_title: bool = False
     model: LineClassifier | str | Path | None = None
     encoding: str | None = None
+    lenient: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,9 +114,26 @@ def label_document(classifier: LineClassifier, lines: list[str], markup: np.ndar
     return labels_from_proba(proba, cut), proba
 
 
+def classify_documents(documents: list[Document], classifier: LineClassifier,
+                       threshold: float | None = None,
+                       features: list[tuple[np.ndarray, np.ndarray]] | None = None
+                       ) -> list[list[LineLabel]]:
+    """Every line of each document labeled, the documents' trees run in one call.
+    ``features`` are the documents' ``document_features`` if already computed."""
+    if features is None:
+        features = [document_features(d.lines, d.markup) for d in documents]
+    probas = classifier.predict_proba_features([d.lines for d in documents], features)
+    cut = classifier.threshold if threshold is None else threshold
+    return [_line_labels(d, labels_from_proba(p, cut), p) for d, p in zip(documents, probas)]
+
+
 def classify_document(document: Document, classifier: LineClassifier,
                       threshold: float | None = None) -> list[LineLabel]:
-    labels, proba = label_document(classifier, document.lines, document.markup, threshold)
+    return classify_documents([document], classifier, threshold)[0]
+
+
+def _line_labels(document: Document, labels: list[str | None], proba: np.ndarray
+                 ) -> list[LineLabel]:
     content = content_probability(proba)
     html = document.html or [None] * len(labels)
     sources = document.sources or [None] * len(labels)
@@ -127,20 +149,30 @@ def classify(text: str | list[str], options: Options) -> list[LineLabel]:
     return classify_document(document, classifier_for(options, input_format), options.threshold)
 
 
+def file_format(name: str, head: bytes, options: Options) -> InputFormat:
+    """The options' input format, or the file's by its name, else its first bytes."""
+    if options.input_format != "auto":
+        return options.input_format
+    sample = decode_web(head[:65536], name, options.encoding).text if head else ""
+    return sniff_format(name, sample)
+
+
 def classify_file(path: str | Path, options: Options) -> Iterator[list[LineLabel]]:
     """A file's labeled lines ('-' is standard input): text and Markdown stream in bounded
     batches, each classified as a document; an HTML page is read whole."""
-    blocks = iter_text(path, options.encoding)
-    head = next(blocks, "")
-    input_format = (sniff_format(str(path), head) if options.input_format == "auto"
-                    else options.input_format)
+    name = source_name(path)
+    blocks = file_blocks(path)
+    head = next(blocks, b"")
+    input_format = file_format(str(path), head, options)
     blocks = itertools.chain([head], blocks)
     classifier = classifier_for(options, input_format)
     if input_format == "html":
-        page = join_blocks(blocks, source_name(path), MAX_HTML_CHARS)
-        yield classify_document(document_from_text(page, "html"), classifier, options.threshold)
+        page = decode_web(join_blocks(blocks, name, MAX_HTML_CHARS), name, options.encoding)
+        yield classify_document(document_from_text(page.text, "html"), classifier,
+                                options.threshold)
         return
-    for lines, endings in iter_line_batches(blocks):
+    text = iter_decoded(blocks, name, options.encoding, options.lenient)
+    for lines, endings in iter_line_batches(text):
         yield classify_document(document_from_lines(lines, endings, input_format), classifier,
                                 options.threshold)
 

@@ -38,8 +38,10 @@ def test_odd_files(tmp_path, content, exit_code, message):
     assert result.stdout == ""
 
 
-def test_a_directory_and_a_forced_wrong_encoding(tmp_path):
-    assert "is a directory" in predict(tmp_path).stderr
+def test_an_empty_directory_and_a_forced_wrong_encoding(tmp_path):
+    result = predict(tmp_path)
+    assert result.exit_code == 3
+    assert f"boilerstrip: {tmp_path}: no files matching **/* in this folder" in result.stderr
     result = runner.invoke(app, ["predict", "--encoding", "ascii", str(EN)])
     assert result.exit_code == 3
     assert f"{EN}: not valid ascii" in result.stderr
@@ -117,5 +119,7 @@ def test_an_unreadable_file_is_reported_and_the_others_still_processed(tmp_path)
         command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 3
-    assert done.stderr == f"boilerstrip: {secret}: permission denied\n"
+    failure, summary = done.stderr.splitlines()
+    assert failure == f"boilerstrip: {secret}: permission denied"
+    assert summary.startswith("boilerstrip: 2 pages, 1 failed;")
     assert "Volunteers counting seabirds" in done.stdout

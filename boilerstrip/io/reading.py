@@ -4,6 +4,10 @@ Order of evidence for the encoding: one the user forces, a byte-order mark,
 strict UTF-8, the charset an HTML page declares, then detection by
 charset-normalizer.  Binary data is refused, not decoded.  The format (text,
 Markdown, HTML) comes from the file's extension, else from its first characters.
+
+Plain text is decoded strictly by default: its promise is the input's own lines.  Web
+pages (HTML, and every page read from WARC or JSON Lines) are decoded as browsers do
+(``decode_web``): invalid sequences and NUL become U+FFFD, and the count is kept.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ import codecs
 import itertools
 import re
 import sys
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import AnyStr, Literal
 
 from charset_normalizer import from_bytes
 
@@ -41,21 +47,40 @@ WEB_ENCODINGS = [
 ]
 
 
-def _binary_kind(head: bytes) -> str | None:
+def _binary_kind(head: bytes, lenient: bool = False) -> str | None:
+    """What binary data ``head`` starts, if it does.  A lenient reader takes a few NUL
+    bytes as damage to replace; more than 16 that are also one byte in a hundred are
+    binary data."""
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
-    if b"\x00" in head:
+    nuls = head.count(b"\x00")
+    if nuls and (not lenient or nuls > max(16, len(head) // 100)):
         return "binary data (NUL bytes)"
     return None
+
+
+_replaced = threading.local()
+
+
+def _replace_and_count(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: one U+FFFD for each invalid sequence, as the WHATWG decoders
+    do, counting the bytes it stands for (per thread)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    _replaced.count = getattr(_replaced, "count", 0) + error.end - error.start
+    return "\ufffd", error.end
+
+
+codecs.register_error("boilerstrip-replace", _replace_and_count)
 
 
 CHUNK_BYTES = 1 << 23  # read and decode 8 MiB at a time: memory stays bounded for any file
 _WIDE = ("utf-16", "utf-32", "utf_16", "utf_32")  # NUL bytes are normal in these
 
 
-def _choose_encoding(head: bytes, source: str, encoding: str | None, complete: bool
-                     ) -> tuple[str, int]:
+def _choose_encoding(head: bytes, source: str, encoding: str | None, complete: bool,
+                     lenient: bool = False) -> tuple[str, int]:
     """The codec for a stream that starts with ``head``, and how many BOM bytes to skip."""
     if not head:
         raise InputError(f"{source}: file is empty")
@@ -67,7 +92,7 @@ def _choose_encoding(head: bytes, source: str, encoding: str | None, complete: b
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name, len(bom)
-    kind = _binary_kind(head[:_SNIFF])
+    kind = _binary_kind(head[:_SNIFF], lenient)
     if kind:
         raise InputError(f"{source}: {kind}, not text")
     try:
@@ -78,26 +103,43 @@ def _choose_encoding(head: bytes, source: str, encoding: str | None, complete: b
     declared = declared_charset(head)
     if declared:
         return declared, 0
+    if lenient and _mostly_utf8(head):
+        return "utf-8", 0
     detected = detect_encoding(head[: 4 * _SNIFF])
     if detected is None:
         raise EncodingError(f"{source}: cannot tell the text encoding")
     return detected, 0
 
 
-def iter_decoded(blocks: Iterator[bytes], source: str, encoding: str | None = None) -> Iterator[str]:
+def _mostly_utf8(head: bytes) -> bool:
+    """UTF-8 with a few damaged bytes: at least ten valid multi-byte characters for each
+    invalid byte (a page with one stray byte is still a UTF-8 page)."""
+    _replaced.count = 0
+    text = head.decode("utf-8", errors="boilerstrip-replace")
+    multibyte = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    return multibyte >= 10 * max(_replaced.count, 1)
+
+
+def iter_decoded(blocks: Iterator[bytes], source: str, encoding: str | None = None,
+                 lenient: bool = False) -> Iterator[str]:
     """Decode a stream of byte blocks; the first block decides the encoding.
 
-    Errors name ``source`` and the byte offset; a BOM is not part of the text.
+    Errors name ``source`` and the byte offset; a BOM is not part of the text.  ``lenient``
+    decodes as a browser does: invalid sequences and NUL bytes become U+FFFD, counted in
+    ``replaced_bytes()`` (per thread), instead of being refused.
     """
+    _replaced.count = 0
     head = next(blocks, b"")
     following = next(blocks, None)
-    codec, skip = _choose_encoding(head, source, encoding, complete=following is None)
-    decoder = codecs.getincrementaldecoder(codec)()
+    codec, skip = _choose_encoding(head, source, encoding, complete=following is None,
+                                   lenient=lenient)
+    decoder = codecs.getincrementaldecoder(codec)("boilerstrip-replace" if lenient else "strict")
+    _replaced.count = 0
     offset = 0
     first = True
     pending = [head[skip:]] + ([following] if following is not None else [])
     for block in itertools.chain(pending, blocks):
-        if offset and not codec.startswith(_WIDE) and b"\x00" in block:
+        if not lenient and offset and not codec.startswith(_WIDE) and b"\x00" in block:
             raise InputError(f"{source}: binary data (NUL bytes) after byte {offset}, not text")
         try:
             text = decoder.decode(block)
@@ -109,6 +151,9 @@ def iter_decoded(blocks: Iterator[bytes], source: str, encoding: str | None = No
         if first and text:
             text = text.removeprefix("\ufeff")  # a forced codec may leave the BOM in
             first = False
+        if lenient and "\x00" in text:
+            _replaced.count += text.count("\x00")
+            text = text.replace("\x00", "\ufffd")
         if text:
             yield text
     try:
@@ -125,7 +170,46 @@ def decode(data: bytes, source: str, encoding: str | None = None) -> str:
     return "".join(iter_decoded(iter([data]), source, encoding))
 
 
-def _file_blocks(path: str | Path) -> Iterator[bytes]:
+@dataclass(frozen=True)
+class WebText:
+    """A web page's decoded text, the codec it was read with, and how many bytes
+    (invalid sequences and NULs) became U+FFFD."""
+
+    text: str
+    encoding: str
+    replaced_bytes: int
+
+
+def decode_web(data: bytes, source: str, encoding: str | None = None) -> WebText:
+    """Decode a web page as a browser does (WHATWG Encoding Standard): a BOM, else the
+    encoding the transport names (``encoding``, the HTTP charset), else the page's own
+    ``<meta>`` declaration, else UTF-8 if it reads as UTF-8, else detection; what does not
+    decode, and NUL, becomes U+FFFD.  Raises InputError only for binary data or nothing."""
+    codec = encoding
+    if codec:
+        try:
+            codec = codecs.lookup(codec).name
+        except LookupError:
+            codec = None  # an HTTP header naming an unknown charset: read as if it named none
+        else:
+            codec = _CHARSET_ALIASES.get(codec.replace("_", "-"), codec)
+    if codec and any(data.startswith(bom) for bom, _ in _BOMS):
+        codec = None  # the BOM wins over the transport
+    if codec is None or not data:
+        codec = _choose_encoding(data, source, None, complete=True, lenient=True)[0]
+    elif kind := _binary_kind(data[:_SNIFF], lenient=True):
+        raise InputError(f"{source}: {kind}, not text")
+    text = "".join(iter_decoded(iter([data]), source, codec, lenient=True))
+    return WebText(text, codec, replaced_bytes())
+
+
+def replaced_bytes() -> int:
+    """Bytes the last lenient decode in this thread turned into U+FFFD."""
+    return getattr(_replaced, "count", 0)
+
+
+def file_blocks(path: str | Path) -> Iterator[bytes]:
+    """The bytes of a file ('-' for standard input), a block at a time; errors name it."""
     if str(path) == "-":
         yield from iter(lambda: sys.stdin.buffer.read(CHUNK_BYTES), b"")
         return
@@ -149,7 +233,7 @@ def source_name(path: str | Path) -> str:
 
 def iter_text(path: str | Path, encoding: str | None = None) -> Iterator[str]:
     """The decoded text of a file ('-' for standard input), a block at a time."""
-    return iter_decoded(_file_blocks(path), source_name(path), encoding)
+    return iter_decoded(file_blocks(path), source_name(path), encoding)
 
 
 def read_text(path: str | Path, encoding: str | None = None, max_chars: int | None = None) -> str:
@@ -157,15 +241,17 @@ def read_text(path: str | Path, encoding: str | None = None, max_chars: int | No
     return join_blocks(iter_text(path, encoding), source_name(path), max_chars)
 
 
-def join_blocks(blocks: Iterator[str], source: str, max_chars: int | None = None) -> str:
-    parts, size = [], 0
+def join_blocks(blocks: Iterator[AnyStr], source: str, max_chars: int | None = None) -> AnyStr:
+    """The blocks (text or bytes) joined; an InputError past ``max_chars`` of them."""
+    parts: list = []
+    size = 0
     for block in blocks:
         size += len(block)
         if max_chars is not None and size > max_chars:
             raise InputError(f"{source}: larger than {max_chars:,} characters, the limit for a "
                              "page read whole (HTML); as text or Markdown it would stream")
         parts.append(block)
-    return "".join(parts)
+    return parts[0][:0].join(parts) if parts else ""
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

@@ -107,13 +107,16 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     is the leaf size; on fewer than a hundred times as many lines, leaves are smaller
     (``leaf_size_``).  ``features`` names the line features stage one learns from (None:
     every one this code computes); a model keeps working when later code computes more.
+    ``n_jobs`` is LightGBM's threads for fitting; ``prediction_threads`` its threads for
+    predicting, one by default: a document's lines gain nothing from more, and an OpenMP
+    pool started in a process that later forks deadlocks the children.
     After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters.
     """
 
     def __init__(self, n_estimators: int = 250, learning_rate: float = 0.08, num_leaves: int = 63,
                  min_child_samples: int = 40, colsample: float = 0.8, subsample: float = 0.8,
                  threshold: float = 0.5, random_state: int = 0, n_jobs: int = 2,
-                 features: Sequence[str] | None = None) -> None:
+                 features: Sequence[str] | None = None, prediction_threads: int = 1) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -124,6 +127,7 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.features = features
+        self.prediction_threads = prediction_threads
 
     def _lgb_params(self, binary: bool) -> dict[str, Any]:
         objective = {"objective": "binary"} if binary else {"objective": "multiclass",
@@ -194,18 +198,33 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         if len(X) == 0:
             return np.zeros((0, len(LABELS)))
         X = self._stage_one_matrix(X)
-        first = self.stage_one_.predict(X, num_threads=self.n_jobs)
+        first = self.stage_one_.predict(X, num_threads=self.prediction_threads)
         context = context_features(first, doc_sizes)
-        return self.stage_two_.predict(np.hstack([X, context]), num_threads=self.n_jobs,
+        return self.stage_two_.predict(np.hstack([X, context]), num_threads=self.prediction_threads,
                                        **_EARLY_STOP)
 
     def predict_proba(self, documents: Sequence[Sequence[str]], markups: Markups = None
                       ) -> list[np.ndarray]:
-        out = []
-        for d, lines in enumerate(documents):
-            X, rows = document_features(list(lines), None if markups is None else markups[d])
+        """One probability row per line of each document (NaN for blank lines); the
+        documents' lines go through the trees in one call."""
+        features = [document_features(list(lines), None if markups is None else markups[d])
+                    for d, lines in enumerate(documents)]
+        return self.predict_proba_features(documents, features)
+
+    def predict_proba_features(self, documents: Sequence[Sequence[str]],
+                               features: Sequence[tuple[np.ndarray, np.ndarray]]
+                               ) -> list[np.ndarray]:
+        """``predict_proba`` from each document's ``document_features`` already computed:
+        a batch computes them page by page (under a time limit) and predicts them at once."""
+        if not documents:
+            return []
+        sizes = [len(rows) for _, rows in features]
+        stacked = self.predict_proba_matrix(np.vstack([X for X, _ in features]), sizes)
+        out, start = [], 0
+        for lines, (_, rows), size in zip(documents, features, sizes):
             proba = np.full((len(lines), len(LABELS)), np.nan)
-            proba[rows] = self.predict_proba_matrix(X, [len(rows)])
+            proba[rows] = stacked[start : start + size]
+            start += size
             out.append(decode_document(list(lines), proba))
         return out
 
