@@ -89,11 +89,17 @@ class BatchRun:
                 or len(self.files) >= SMALL_BATCH)
 
     def _total(self) -> int | None:
-        """The number of pages, when the input is page files only (else unknown)."""
-        paths = [Path(name) for name in self.files]
-        if any(is_container(p) or p.is_dir() for p in paths):
-            return None
-        return len(paths)
+        """The number of pages, when the input is page files and folders of them (the
+        pages of JSON Lines and WARC files are not counted ahead)."""
+        total = 0
+        for name in self.files:
+            path = Path(name)
+            files = ([p for p in path.glob(self.glob) if p.is_file()]
+                     if name != "-" and path.is_dir() else [path])
+            if any(is_container(p) for p in files):
+                return None
+            total += len(files)
+        return total
 
     def _not_written(self, pages: Iterator[Page], written) -> Iterator[Page]:
         for page in pages:
