@@ -46,8 +46,10 @@ def write_warc(path, responses) -> None:
         for url, status, content_type, body in responses:
             headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET /")))
+            identified = {"WARC-Identified-Payload-Type": content_type.split(";")[0]}  # as Common Crawl
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                          http_headers=headers))
+                                                          http_headers=headers,
+                                                          warc_headers_dict=identified))
 
 
 def test_a_fork_after_predict_completes():

@@ -10,17 +10,19 @@ honest ones.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lightgbm as lgb
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
 
 from boilerstrip.features import FEATURE_NAMES, document_features
 from boilerstrip.features.context import shift, window_mean
 from boilerstrip.model.decoding import decode_document
 from boilerstrip.io.labeled import LABELS
+
+if TYPE_CHECKING:
+    import lightgbm as lgb
 
 _LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 _BODY, _TITLE = _LABEL_ID["body"], _LABEL_ID["title"]
@@ -96,7 +98,7 @@ def documents_to_matrix(
     return X, y, rows_per_doc
 
 
-class LineClassifier(ClassifierMixin, BaseEstimator):
+class LineClassifier:
     """Labels every line of a document boilerplate, body or title.
 
     ``fit``/``predict``/``predict_proba`` take a list of documents, each a list of
@@ -111,7 +113,13 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
     predicting, one by default: a document's lines gain nothing from more, and an OpenMP
     pool started in a process that later forks deadlocks the children.
     After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters.
+
+    It follows scikit-learn's estimator conventions (parameters in ``__init__``,
+    ``get_params``/``set_params``, fitted attributes ending in ``_``) without importing
+    scikit-learn, which prediction does not need and which takes a second to import.
     """
+
+    _estimator_type = "classifier"
 
     def __init__(self, n_estimators: int = 250, learning_rate: float = 0.08, num_leaves: int = 63,
                  min_child_samples: int = 40, colsample: float = 0.8, subsample: float = 0.8,
@@ -129,6 +137,34 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
         self.features = features
         self.prediction_threads = prediction_threads
 
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The ``__init__`` parameters and their values (scikit-learn's convention)."""
+        names = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in names if name != "self"}
+
+    def set_params(self, **params: Any) -> "LineClassifier":
+        valid = self.get_params()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(f"invalid parameter {name!r} for LineClassifier; "
+                                 f"valid ones: {', '.join(valid)}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = type(self)().get_params()
+        changed = {k: v for k, v in self.get_params().items() if v != defaults[k]
+                   and k != "features"}
+        return f"LineClassifier({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
+    def score(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str | None]],
+              markups: Markups = None) -> float:
+        """Share of non-blank lines labeled right (``ClassifierMixin.score``'s accuracy)."""
+        predicted = [p for doc in self.predict(documents, markups) for p in doc]
+        truth = [t for doc in labels for t in doc]
+        pairs = [(p, t) for p, t in zip(predicted, truth) if p is not None]
+        return sum(p == (t or "boilerplate") for p, t in pairs) / max(len(pairs), 1)
+
     def _lgb_params(self, binary: bool) -> dict[str, Any]:
         objective = {"objective": "binary"} if binary else {"objective": "multiclass",
                                                              "num_class": len(LABELS)}
@@ -144,6 +180,8 @@ class LineClassifier(ClassifierMixin, BaseEstimator):
                binary: bool = False) -> lgb.Booster:
         """One LightGBM fit (``binary``: content or not, for stage one), with leaves of
         ``leaf_size_`` lines."""
+        import lightgbm as lgb  # training only: prediction calls the C library (model.trees)
+
         data = lgb.Dataset(X, label=y, weight=weight, feature_name=list(names),
                            free_raw_data=True, params={"min_data_in_bin": 1} if len(y) < 1000 else None)
         return lgb.train(self._lgb_params(binary), data, num_boost_round=self.n_estimators)

@@ -12,19 +12,20 @@ import platform
 from pathlib import Path
 from typing import Any
 
-import lightgbm as lgb
 import numpy as np
 
 from boilerstrip.errors import ModelError
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS
 from boilerstrip.model.classifier import CONTEXT_NAMES, LineClassifier, feature_columns
+from boilerstrip.model.trees import Trees
 
 FORMAT = "boilerstrip-model"
 FORMAT_VERSION = 2
 
 
 def library_versions() -> dict[str, str]:
+    import lightgbm as lgb
     import sklearn
 
     return {"python": platform.python_version(), "lightgbm": lgb.__version__,
@@ -104,9 +105,9 @@ def load_model_file(path: Path) -> LineClassifier:
     model.stage_one_columns_ = feature_columns(params["features"])
     stage_one, stage_two = document.pop("boosters")
     try:
-        model.stage_one_ = lgb.Booster(model_str=stage_one)
-        model.stage_two_ = lgb.Booster(model_str=stage_two)
-    except lgb.basic.LightGBMError as exc:
+        model.stage_one_ = Trees(stage_one)
+        model.stage_two_ = Trees(stage_two)
+    except ModelError as exc:
         raise ModelError(f"{path}: LightGBM cannot read the trees: {exc}") from None
     model.classes_ = np.array(LABELS)
     model.feature_names_in_ = np.array(names)

@@ -1,0 +1,73 @@
+"""Scrapy: an item pipeline that adds each item's article text from the page it carries.
+
+In ``settings.py``::
+
+    ITEM_PIPELINES = {"boilerstrip.integrations.scrapy.BoilerstripPipeline": 300}
+    BOILERSTRIP_SOURCE_FIELD = "html"   # where the spider put response.text (or .body)
+    BOILERSTRIP_TEXT_FIELD = "text"     # where the article goes
+    BOILERSTRIP_TITLE_FIELD = "title"   # the headline (None: not added)
+    BOILERSTRIP_LABELS_FIELD = None     # e.g. "lines": every line's [text, label, P(content)]
+    BOILERSTRIP_DROP_SOURCE = True      # remove the page's HTML from the item once stripped
+    BOILERSTRIP_INPUT_FORMAT = "html"   # or text, markdown
+    BOILERSTRIP_MODEL = None            # a model file (default: the shipped one)
+    BOILERSTRIP_KEEP_TITLE = False      # keep the headline in the text too
+
+Stripping runs in Twisted's thread pool, so the crawl's reactor never waits on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+from twisted.internet.threads import deferToThread
+
+from boilerstrip.errors import BoilerstripError
+from boilerstrip.io.reading import decode_web
+from boilerstrip.pipeline import Options, classifier_for, classify, kept_lines
+
+
+class BoilerstripPipeline:
+    """Adds the article (and title, and if asked every line's label) to each item."""
+
+    def __init__(self, settings: Any) -> None:
+        self.source = settings.get("BOILERSTRIP_SOURCE_FIELD", "html")
+        self.text_field = settings.get("BOILERSTRIP_TEXT_FIELD", "text")
+        self.title_field = settings.get("BOILERSTRIP_TITLE_FIELD", "title")
+        self.labels_field = settings.get("BOILERSTRIP_LABELS_FIELD")
+        self.drop_source = settings.getbool("BOILERSTRIP_DROP_SOURCE", True)
+        self.keep_title = settings.getbool("BOILERSTRIP_KEEP_TITLE", False)
+        input_format = settings.get("BOILERSTRIP_INPUT_FORMAT", "html")
+        self.options = Options(input_format, settings.getfloat("BOILERSTRIP_THRESHOLD") or None,
+                               self.keep_title, settings.get("BOILERSTRIP_MODEL"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "BoilerstripPipeline":
+        return cls(crawler.settings)
+
+    def open_spider(self, spider: Any = None) -> None:
+        classifier_for(self.options, self.options.input_format)  # load the model once, up front
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        return deferToThread(self._strip, item)
+
+    def _strip(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        page = adapter.get(self.source)
+        if page is None:
+            raise DropItem(f"no '{self.source}' field to strip")
+        if isinstance(page, bytes):
+            page = decode_web(page, str(adapter.get("url", self.source))).text
+        try:
+            lines = classify(page, self.options)
+        except BoilerstripError as error:
+            raise DropItem(f"boilerstrip: {error}") from None
+        adapter[self.text_field] = "".join(l.text + l.ending for l in kept_lines(lines, self.keep_title))
+        if self.title_field:
+            adapter[self.title_field] = " ".join(l.text.strip() for l in lines if l.label == "title")
+        if self.labels_field:
+            adapter[self.labels_field] = [[l.text, l.label, l.probability] for l in lines]
+        if self.drop_source:
+            del adapter[self.source]
+        return item
