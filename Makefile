@@ -6,7 +6,7 @@ SHARED ?= ../shared/datasets
 EXAMPLE := data/examples/news_en.txt
 TRAIN_SETS := $(SHARED)/wceb2026.jsonl.gz $(SHARED)/daniel.jsonl.gz $(SHARED)/msv-big9.jsonl.gz $(SHARED)/zh-news.jsonl.gz
 
-.PHONY: run test install bench bench-html model eval eval-renderers fuzz
+.PHONY: run test install bench bench-html bench-batch model eval eval-renderers fuzz
 
 $(BIN)/boilerstrip: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: install  ## prediction speed and model load time on one core
 bench-html: install  ## boilerstrip beside trafilatura, readability, jusText, boilerpy3, resiliparse on whole pages
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python tools/bench_html.py --datasets $(SHARED)
+
+bench-batch: install  ## a WARC of 1,000 pages on 1 and 2 jobs beside trafilatura; strip_many; 10,000 files; cold start
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python tools/bench_batch.py --datasets $(SHARED)
 
 fuzz: install  ## 10 minutes of generated, broken markup through predict page.html
 	$(BIN)/python tools/fuzz.py --seconds 600

@@ -77,9 +77,15 @@ def strip_many(pages: Iterable[str | bytes], input_format: InputFormat = "html",
                errors: Literal["raise", "skip"] = "raise") -> Iterator[str | None]:
     """``strip`` (``strip_html`` for HTML) for many pages, in order, batched and on ``jobs``
     processes; bytes are decoded as a browser does."""
-    for lines in classify_many(pages, input_format, model, threshold, jobs, page_timeout, errors):
-        yield None if lines is None else "".join(
-            line.text + line.ending for line in kept_lines(lines, keep_title))
+    options = Options(input_format, threshold, keep_title, model)
+    for result in classify_pages(pages_from_contents(pages, input_format), options, jobs,
+                                 page_timeout, keep_lines=False):
+        if result.ok:
+            yield result.text(keep_title)
+        elif errors == "skip":
+            yield None
+        else:
+            raise _error_of(result)
 
 
 def _error_of(result: PageResult) -> BoilerstripError:

@@ -21,7 +21,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +46,8 @@ class PageResult:
 
     page: Page
     lines: list[LineLabel] | None = None
+    article: str | None = None  # the kept text, when the lines were not kept (``keep_lines``)
+    headline: str | None = None
     input_format: str | None = None
     size: int = 0
     replaced_bytes: int = 0
@@ -59,11 +61,15 @@ class PageResult:
 
     def text(self, keep_title: bool = False) -> str:
         """The kept lines, verbatim, each with its line ending."""
+        if self.lines is None and self.article is not None:
+            return self.article
         return "".join(line.text + line.ending for line in kept_lines(self.lines or [], keep_title))
 
     @property
     def title(self) -> str:
         """The lines labeled title, joined by spaces (without Markdown's heading marks)."""
+        if self.lines is None and self.headline is not None:
+            return self.headline
         titles = [line.text.strip() for line in self.lines or [] if line.label == "title"]
         if self.input_format == "markdown":
             titles = [title.lstrip("#").strip() for title in titles]
@@ -80,14 +86,16 @@ def default_jobs() -> int:
 
 def classify_pages(pages: Iterable[Page], options: Options = Options("auto"), jobs: int = 1,
                    page_timeout: float | None = None,
-                   on_result: Callable[[PageResult], None] | None = None) -> Iterator[PageResult]:
+                   on_result: Callable[[PageResult], None] | None = None,
+                   keep_lines: bool = True) -> Iterator[PageResult]:
     """Each page's ``PageResult``, in input order.  ``jobs`` worker processes (1: this
     process); ``page_timeout`` seconds per page (read, render, features), enforced in the
     main thread of the process that runs the page; ``on_result`` sees each result as it is
-    yielded (a progress bar)."""
+    yielded (a progress bar).  Without ``keep_lines``, a result holds only its kept text
+    and title: what a worker sends back is then a fraction of the labeled lines."""
     chunks = _chunks(iter(pages))
-    results = (_run_here(chunks, options, page_timeout) if jobs <= 1
-               else _run_in_workers(chunks, options, jobs, page_timeout))
+    job = _Job(options, page_timeout, keep_lines)
+    results = _run_here(chunks, job) if jobs <= 1 else _run_in_workers(chunks, job, jobs)
     for result in results:
         if on_result is not None:
             on_result(result)
@@ -109,28 +117,37 @@ def _chunks(pages: Iterator[Page]) -> Iterator[list[Page]]:
 
 # --- in a worker (or in this process, for jobs=1) ------------------------------------------
 
-_worker: dict = {}
+@dataclass(frozen=True)
+class _Job:
+    """What every chunk of a run is classified with."""
+
+    options: Options
+    page_timeout: float | None
+    keep_lines: bool = True
 
 
-def _start_worker(options: Options, page_timeout: float | None) -> None:
+_worker: dict[str, _Job] = {}
+
+
+def _start_worker(job: _Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _worker.update(options=options, page_timeout=page_timeout)
+    _worker["job"] = job
 
 
-def _run_here(chunks: Iterator[list[Page]], options: Options, page_timeout: float | None
-              ) -> Iterator[PageResult]:
+def _run_here(chunks: Iterator[list[Page]], job: _Job) -> Iterator[PageResult]:
     for chunk in chunks:
-        yield from classify_chunk(chunk, options, page_timeout)
+        yield from classify_chunk(chunk, job.options, job.page_timeout, job.keep_lines)
 
 
 def _classify_in_worker(chunk: list[Page]) -> list[PageResult]:
-    return classify_chunk(chunk, _worker["options"], _worker["page_timeout"])
+    job = _worker["job"]
+    return classify_chunk(chunk, job.options, job.page_timeout, job.keep_lines)
 
 
-def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | None
-                   ) -> list[PageResult]:
+def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | None,
+                   keep_lines: bool = True) -> list[PageResult]:
     """Read and prepare each page under the time limit, then label the chunk's pages with
-    one call to the trees per model."""
+    one call to the trees per model (``keep_lines``: see ``classify_pages``)."""
     results: list[PageResult] = []
     prepared: dict[int, list] = {}  # id of the classifier: [(result, document, features)]
     classifiers = {}
@@ -160,6 +177,9 @@ def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | No
         for (result, _, _), lines in zip(group, labeled):
             result.lines = lines
             result.seconds += share
+            if not keep_lines:
+                result.article, result.headline = result.text(options.keep_title), result.title
+                result.lines = None
     return results
 
 
@@ -213,36 +233,43 @@ def time_limit(seconds: float | None, page_id: str) -> Iterator[None]:
 
 # --- in the parent: workers, order, and a worker that dies ---------------------------------
 
-def _pool(options: Options, jobs: int, page_timeout: float | None) -> ProcessPoolExecutor:
+def _pool(job: _Job, jobs: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     method = ("fork" if "fork" in methods and threading.active_count() == 1 else
               "forkserver" if "forkserver" in methods else "spawn")
     context = multiprocessing.get_context(method)
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(options, page_timeout))
+                               initargs=(job,))
 
 
-def _run_in_workers(chunks: Iterator[list[Page]], options: Options, jobs: int,
-                    page_timeout: float | None) -> Iterator[PageResult]:
-    """Chunks on ``jobs`` workers, at most two each in flight (bounded memory), results in
-    input order.  When a worker dies, its chunk's pages are retried one by one in a new
-    pool, the page that kills a worker again is failed, and the chunks in flight resume."""
-    pool = _pool(options, jobs, page_timeout)
+def _run_in_workers(chunks: Iterator[list[Page]], job: _Job, jobs: int) -> Iterator[PageResult]:
+    """Chunks on ``jobs`` workers, results in input order.  Two chunks a worker are queued
+    at any time, so no worker waits while a slow chunk holds the head of the line; at
+    most eight a worker are held, done or not (bounded memory).  When a worker dies, its
+    chunk's pages are retried one by one in a new pool, the page that kills a worker again
+    is failed, and the chunks in flight resume."""
+    pool = _pool(job, jobs)
     pending: deque[tuple[list[Page], Future]] = deque()
     try:
         while True:
-            for chunk in islice(chunks, 2 * jobs - len(pending)):
+            running = sum(not future.done() for _, future in pending)
+            room = min(2 * jobs - running, 8 * jobs - len(pending))
+            for chunk in islice(chunks, max(room, 0)):
                 pending.append((chunk, pool.submit(_classify_in_worker, chunk)))
             if not pending:
                 return
-            chunk, future = pending.popleft()
+            chunk, future = pending[0]
+            if not future.done():
+                wait([f for _, f in pending if not f.done()], return_when=FIRST_COMPLETED)
+                continue
+            pending.popleft()
             try:
                 yield from future.result()
                 continue
             except BrokenProcessPool:
                 pass
             pool.shutdown(wait=True, cancel_futures=True)
-            pool = _pool(options, jobs, page_timeout)
+            pool = _pool(job, jobs)
             for page in chunk:
                 try:
                     yield from pool.submit(_classify_in_worker, [page]).result()
@@ -250,7 +277,7 @@ def _run_in_workers(chunks: Iterator[list[Page]], options: Options, jobs: int,
                     yield PageResult(page, error=f"{page.id}: the worker process died on this "
                                                  "page (a crash, or out of memory)", exit_code=1)
                     pool.shutdown(wait=True)
-                    pool = _pool(options, jobs, page_timeout)
+                    pool = _pool(job, jobs)
             pending = deque((c, pool.submit(_classify_in_worker, c)) for c, _ in pending)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

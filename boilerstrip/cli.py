@@ -19,14 +19,13 @@ import typer
 from boilerstrip import api
 from boilerstrip.errors import BoilerstripError, EncodingError, InputError
 from boilerstrip.features import FEATURE_SETS
+from boilerstrip.cli_batch import BatchRun
 from boilerstrip.io.atomic import atomic_output, write_atomic
 from boilerstrip.io.labeled import SUFFIX, format_document
-from boilerstrip.cli_batch import BatchRun
 from boilerstrip.io.pages import JSONL_SUFFIXES, is_container
 from boilerstrip.output import FORMATTERS, Batch
 from boilerstrip.pipeline import Options, classify_file
 from boilerstrip.rendering import RENDERERS, RENDERINGS
-from boilerstrip.training.corpus import Audit, dataset_name, evaluation_split, label_page, read_pages
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Keep the article, drop the boilerplate, line by line.")
@@ -303,7 +302,7 @@ def evaluate(
 ) -> None:
     """Line-level P/R/F1 and kept-text F1 per dataset and language, beside the baselines."""
     from boilerstrip.evaluation import BASELINES, Evaluation, evaluate_documents
-    from boilerstrip.training.corpus import iter_documents
+    from boilerstrip.training.corpus import evaluation_split, iter_documents
 
     try:
         total = Evaluation()
@@ -332,6 +331,8 @@ def data_build(
     worst: int = typer.Option(5, help="How many worst-aligned pages to list per dataset."),
 ) -> None:
     """Render pages to lines, label them against the gold text, and audit the labels."""
+    from boilerstrip.training.corpus import Audit, dataset_name, label_page, read_pages
+
     status = 0
     for source in pages:
         audit, ranked = Audit(), []

@@ -61,9 +61,11 @@ class BatchRun:
                     if ids:
                         pages = self._not_written(pages, lambda page: page.id in ids)
                     writer = StreamWriter(sink, self.output_format, self.options.keep_title,
-                                          self.with_labels, several=True)
+                                          self.with_labels, several=True, flush=output is None)
                 bar = stack.enter_context(_Progress(progress, self._total()))
-                for result in classify_pages(pages, self.options, jobs, self.page_timeout):
+                keep_lines = self.with_labels or self.output_format not in ("records", "text")
+                for result in classify_pages(pages, self.options, jobs, self.page_timeout,
+                                             keep_lines=keep_lines):
                     writer.write(result)
                     self._count(result, bar)
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does

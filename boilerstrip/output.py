@@ -120,7 +120,13 @@ def record_line(record: dict[str, Any]) -> bytes:
 
 def formatted_page(result: PageResult, output_format: str, several: bool,
                    keep_title: bool = False) -> bytes:
-    """A page's output in one of FORMATTERS' formats (its header when ``several``)."""
+    """A page's output in one of FORMATTERS' formats (its header when ``several``); text
+    needs only the kept text, which a result may hold without its lines."""
+    if output_format == "text":
+        kept = result.text(keep_title)
+        if kept and not kept.endswith(("\n", "\r")):
+            kept += "\n"
+        return ((f"==> {result.page.id} <==\n" if several else "") + kept).encode("utf-8")
     batch = Batch(result.page.id, several, 1, keep_title)
     return FORMATTERS[output_format](result.lines or [], batch).encode("utf-8")
 
@@ -148,7 +154,7 @@ def compressed_output(path: Path) -> Iterator[BinaryIO]:
     with atomic_output(path) as handle:
         lower = path.name.lower()
         if lower.endswith(".gz"):
-            with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as packed:
+            with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0, compresslevel=6) as packed:
                 yield packed  # type: ignore[misc]
         elif lower.endswith(".zst"):
             import zstandard
@@ -161,11 +167,12 @@ def compressed_output(path: Path) -> Iterator[BinaryIO]:
 
 class StreamWriter:
     """Each page's output into one stream, in order: a record a page (``records``), or the
-    page in an output format, with a header per page when there are several."""
+    page in an output format, with a header per page when there are several; ``flush``
+    passes each page on at once (a pipe's reader sees it as it comes)."""
 
     def __init__(self, sink: BinaryIO, output_format: str, keep_title: bool = False,
-                 with_labels: bool = False, several: bool = True) -> None:
-        self.sink, self.output_format = sink, output_format
+                 with_labels: bool = False, several: bool = True, flush: bool = True) -> None:
+        self.sink, self.output_format, self.flush = sink, output_format, flush
         self.keep_title, self.with_labels, self.several = keep_title, with_labels, several
 
     def write(self, result: PageResult) -> None:
@@ -174,7 +181,8 @@ class StreamWriter:
         elif result.ok:
             self.sink.write(formatted_page(result, self.output_format, self.several,
                                            self.keep_title))
-        self.sink.flush()
+        if self.flush:
+            self.sink.flush()
 
     def close(self) -> None:
         pass

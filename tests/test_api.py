@@ -135,3 +135,19 @@ def test_a_markdown_line_of_images_only_is_boilerplate_as_html_makes_it_no_line(
     assert by_text[article] == "body"
     html = '<p>Seabirds.</p><p><img src="/img/map.png" alt="Map of the ledges"></p><p>More.</p>'
     assert [line.text for line in boilerstrip.classify(html, input_format="html")] == ["Seabirds.", "More."]
+
+
+def test_predict_imports_only_what_it_uses():
+    """Cold start: prediction calls LightGBM's C library itself, so neither LightGBM's Python
+    package nor scikit-learn, SciPy or pandas (over a second to import) is loaded; and the
+    core never imports an engine's integration."""
+    import subprocess
+    import sys
+
+    script = ("import sys, boilerstrip\n"
+              "from boilerstrip.cli import app\n"
+              f"print(boilerstrip.strip_html(open({str(EXAMPLES / 'news_en.html')!r}).read())[:10])\n"
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'lightgbm', 'sklearn', "
+              "'scipy', 'pandas', 'datatrove', 'pyspark', 'scrapy', 'joblib'}))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout == "Volunteers\n[]\n"
