@@ -61,14 +61,8 @@ def classify_many(pages: Iterable[str | bytes], input_format: InputFormat = "htm
     (``errors="raise"``), or gives None (``errors="skip"``); ``classify_pages`` gives the
     reason with every result."""
     options = Options(input_format, threshold, model=model)
-    for result in classify_pages(pages_from_contents(pages, input_format), options, jobs,
-                                 page_timeout):
-        if result.ok:
-            yield result.lines
-        elif errors == "skip":
-            yield None
-        else:
-            raise _error_of(result)
+    for result in _results(pages, options, jobs, page_timeout, errors, keep_lines=True):
+        yield None if result is None else result.lines
 
 
 def strip_many(pages: Iterable[str | bytes], input_format: InputFormat = "html",
@@ -78,10 +72,18 @@ def strip_many(pages: Iterable[str | bytes], input_format: InputFormat = "html",
     """``strip`` (``strip_html`` for HTML) for many pages, in order, batched and on ``jobs``
     processes; bytes are decoded as a browser does."""
     options = Options(input_format, threshold, keep_title, model)
-    for result in classify_pages(pages_from_contents(pages, input_format), options, jobs,
-                                 page_timeout, keep_lines=False):
+    for result in _results(pages, options, jobs, page_timeout, errors, keep_lines=False):
+        yield None if result is None else result.text(keep_title)
+
+
+def _results(pages: Iterable[str | bytes], options: Options, jobs: int,
+             page_timeout: float | None, errors: str, keep_lines: bool
+             ) -> Iterator[PageResult | None]:
+    """Each page's result, None for a failed page when ``errors`` is skip (else its error)."""
+    contents = pages_from_contents(pages, options.input_format)
+    for result in classify_pages(contents, options, jobs, page_timeout, keep_lines=keep_lines):
         if result.ok:
-            yield result.text(keep_title)
+            yield result
         elif errors == "skip":
             yield None
         else:

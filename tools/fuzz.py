@@ -92,7 +92,7 @@ def main() -> None:
     start = time.monotonic()
     cases, refused = run(args.seconds, args.seed)
     print(f"fuzzed `predict page.html` for {time.monotonic() - start:.0f} s: {cases} generated pages "
-          f"(seed {args.seed}), {refused} refused with a clear error naming the file (NUL bytes, "
+          f"(seed {args.seed}), {refused} refused with a clear error naming the file (empty, binary, "
           "undecodable), no other exception and no lost line")
 
 

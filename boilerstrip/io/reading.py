@@ -107,6 +107,8 @@ def _choose_encoding(head: bytes, source: str, encoding: str | None, complete: b
         return "utf-8", 0
     detected = detect_encoding(head[: 4 * _SNIFF])
     if detected is None:
+        if lenient:  # a browser's last resort: windows-1252, what undeclared pages mostly are
+            return "cp1252", 0
         raise EncodingError(f"{source}: cannot tell the text encoding")
     return detected, 0
 
