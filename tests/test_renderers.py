@@ -36,3 +36,13 @@ def test_a_text_browser_dump_is_hard_wrapped_and_each_paragraph_gets_one_decisio
     for run in runs:
         assert np.allclose(proba[list(run)], proba[run.start])
     assert wrap_width(label_page(page, "scraper").lines) is None
+
+
+def test_a_text_browser_renders_a_page_the_same_on_every_run():
+    """lynx shows its temporary file's random path for a page that refreshes itself; the
+    rendering names it one way, so training data (and `make model`) are the same each run."""
+    html = ('<html><head><meta http-equiv="refresh" content="300"></head><body>'
+            '<p>A paragraph of the article.</p></body></html>')
+    first, second = (RENDERERS["lynx"].render(html) for _ in range(2))
+    assert first == second
+    assert "REFRESH(300 sec):" in first and "file://localhost/stdin.html" in first

@@ -10,6 +10,7 @@ work, so nothing here trains, tunes or chooses with it.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import warnings
@@ -57,6 +58,12 @@ def _resiliparse(bullets: bool) -> Callable[[str], str]:
     return render
 
 
+# lynx reads standard input through a temporary file, and a page that refreshes or links to
+# itself shows that file's random path ("REFRESH(300 sec): file://localhost/tmp/lynxXXXXab12/
+# L1234-5678TMP.html"): one name for it, or the same page renders differently on every run.
+_LYNX_TEMPORARY = re.compile(r"file://localhost/tmp/lynx[^/\s]*/L[\w-]*TMP\.html")
+
+
 def _program(command: list[str]) -> Callable[[str], str]:
     """A text browser's dump of the page, read from standard input."""
 
@@ -65,7 +72,8 @@ def _program(command: list[str]) -> Callable[[str], str]:
             raise OSError(f"{command[0]} is not installed")
         done = subprocess.run(command, input=html.encode("utf-8"), capture_output=True,
                               timeout=60, check=True)
-        return done.stdout.decode("utf-8", errors="replace")
+        return _LYNX_TEMPORARY.sub("file://localhost/stdin.html",
+                                   done.stdout.decode("utf-8", errors="replace"))
 
     return render
 
