@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import signal
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -53,7 +52,6 @@ class PageResult:
     replaced_bytes: int = 0
     error: str | None = None
     exit_code: int = 0
-    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -154,7 +152,6 @@ def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | No
     for page in chunk:
         result = PageResult(page)
         results.append(result)
-        started = time.perf_counter()
         try:
             with time_limit(page_timeout, page.id):
                 document, result.input_format, result.size, result.replaced_bytes = \
@@ -168,15 +165,11 @@ def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | No
         else:
             classifiers[id(classifier)] = classifier
             prepared.setdefault(id(classifier), []).append((result, document, features))
-        result.seconds = time.perf_counter() - started
     for key, group in prepared.items():
-        started = time.perf_counter()
         labeled = classify_documents([d for _, d, _ in group], classifiers[key], options.threshold,
                                      [f for _, _, f in group])
-        share = (time.perf_counter() - started) / len(group)
         for (result, _, _), lines in zip(group, labeled):
             result.lines = lines
-            result.seconds += share
             if not keep_lines:
                 result.article, result.headline = result.text(options.keep_title), result.title
                 result.lines = None

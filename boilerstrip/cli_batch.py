@@ -65,9 +65,9 @@ class BatchRun:
                 bar = stack.enter_context(_Progress(progress, self._total()))
                 keep_lines = self.with_labels or self.output_format not in ("records", "text")
                 for result in classify_pages(pages, self.options, jobs, self.page_timeout,
+                                             on_result=lambda result: self._count(result, bar),
                                              keep_lines=keep_lines):
                     writer.write(result)
-                    self._count(result, bar)
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return self.status

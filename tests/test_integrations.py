@@ -13,7 +13,6 @@ import pytest
 
 import boilerstrip
 
-from conftest import EXAMPLES
 from test_batch import aeb_pages, write_warc
 
 
