@@ -76,7 +76,8 @@ class BatchRun:
             typer.echo(f"boilerstrip: {where}: cannot write: {exc.strerror or exc}", err=True)
             return InputError.exit_code
         seconds = time.perf_counter() - started
-        typer.echo(f"boilerstrip: {self.pages:,} pages, {self.failed:,} failed"
+        typer.echo(f"boilerstrip: {self.pages:,} page{'' if self.pages == 1 else 's'}, "
+                   f"{self.failed:,} failed"
                    + (f", {self.skipped:,} skipped (already written)" if self.skip_existing else "")
                    + f"; {self.size / 1e6:,.1f} MB in {seconds:,.1f} s: "
                    f"{self.pages / max(seconds, 1e-9):,.1f} pages/s, {jobs} job"

@@ -175,7 +175,7 @@ def test_a_folder_mirrored_and_resumed(tmp_path):
     result = runner.invoke(app, ["predict", str(source), "--glob", "news/*", "--output-dir", str(out),
                                  "--skip-existing"])
     assert result.exit_code == 0, result.output
-    assert "1 pages, 0 failed, 1 skipped (already written)" in result.stderr
+    assert "1 page, 0 failed, 1 skipped (already written)" in result.stderr
     assert (out / "news" / "a.html.txt").read_text(encoding="utf-8") == "kept from the first run\n"
     assert (out / "news" / "b.txt").read_text(encoding="utf-8") == boilerstrip.strip(TEXT)
 
