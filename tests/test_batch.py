@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 import zstandard
@@ -253,3 +254,41 @@ def test_batch_options_that_cannot_go_together(tmp_path):
     assert both.exit_code == 2 and "give -o or --output-dir, not both" in both.output
     resume = runner.invoke(app, ["predict", str(EXAMPLES), "--skip-existing"])
     assert resume.exit_code == 2 and "resumes --output-dir" in resume.output
+
+
+def test_a_worker_killed_mid_run_loses_no_page(tmp_path):
+    """A worker the kernel kills (the OOM killer, say) breaks the pool: the run starts a new
+    one, retries the pages that were in flight, and every page still comes out, in order."""
+    psutil = pytest.importorskip("psutil")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i:02d}.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "20-big.txt").write_text(TEXT * 1500, encoding="utf-8")  # a few seconds of work
+    out = tmp_path / "out.jsonl"
+    run = subprocess.Popen([sys.executable, "-m", "boilerstrip.cli", "predict", str(folder), "-o",
+                            str(out), "--jobs", "2"], stderr=subprocess.PIPE, text=True)
+    try:
+        parent = psutil.Process(run.pid)
+        deadline = time.monotonic() + 60
+        while len(parent.children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the workers are busy now, the big page among them
+        first = {child.pid for child in parent.children()}
+        parent.children()[0].kill()
+        replaced = False
+        while run.poll() is None and not replaced:
+            replaced = any(child.pid not in first for child in parent.children())
+            time.sleep(0.02)
+        _, stderr = run.communicate(timeout=600)
+    finally:
+        run.kill()
+    assert replaced, "a new pool of workers took over"
+    assert run.returncode == 0, stderr
+    records = read_records(out)
+    assert [r["id"] for r in records] == [str(p) for p in sorted(folder.iterdir())]
+    small = boilerstrip.strip(TEXT)
+    assert [r["text"] for r in records if "big" not in r["id"]] == [small] * 40
+    (big,) = [r for r in records if "big" in r["id"]]
+    assert "error" not in big and big["format"] == "text"
+    assert "41 pages, 0 failed" in stderr
