@@ -17,7 +17,7 @@ from typing import BinaryIO, Optional
 import typer
 
 from boilerstrip import api
-from boilerstrip.errors import BoilerstripError, EncodingError, InputError
+from boilerstrip.errors import BoilerstripError, EncodingError, InputError, LabeledDataError
 from boilerstrip.features import FEATURE_SETS
 from boilerstrip.cli_batch import BatchRun
 from boilerstrip.io.atomic import atomic_output, write_atomic
@@ -316,6 +316,11 @@ def evaluate(
                                    f" [{each}]" if len(renderings) > 1 else "")
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
+    if not total.groups:  # scoring nothing is not a score of 0 or 1: say why, and fail
+        raise typer.Exit(_fail(LabeledDataError(
+            f"{', '.join(map(str, data))}: no document to evaluate; split '{split}' reads the "
+            "held-out (test) sites and labeled-lines files stamped `split: test` (all of aeb): "
+            "--split all scores every document")))
     report = total.report()
     _print_report(report, ["boilerstrip"] + (list(BASELINES) if baselines else []))
     if json_out:

@@ -183,3 +183,30 @@ def test_each_input_kind_gets_its_own_shipped_model():
     assert probabilities(HTML) == probabilities("--model", str(html_model), HTML)
     assert probabilities(HTML) != probabilities("--model", str(text_model), HTML)
     assert probabilities(MARKDOWN) == probabilities("--model", str(text_model), MARKDOWN)
+
+
+def test_eval_or_train_that_finds_no_document_fails_and_says_why(datasets, tmp_path):
+    """Pages built by `data build` are stamped with their site's split; an eval of the
+    held-out split that finds none used to print an empty table and exit 0."""
+    import gzip
+
+    pages = tmp_path / "site.jsonl.gz"
+    with gzip.open(datasets / "daniel.jsonl.gz", "rt", encoding="utf-8") as rows:
+        first = [json.loads(row) for _, row in zip(range(40), rows)]
+    site = first[0]["site"]
+    with gzip.open(pages, "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps(row) + "\n" for row in first if row["site"] == site)
+    built = tmp_path / "built"
+    assert runner.invoke(app, ["data", "build", str(pages), "-o", str(built)]).exit_code == 0
+    stamped = {doc.split("split: ")[1].split("\n")[0] for doc in
+               (p.read_text(encoding="utf-8") for p in built.rglob("*.lines"))}
+    other = ({"train", "test"} - stamped).pop()
+    nothing = runner.invoke(app, ["eval", str(built), "--split", other, "--no-baselines"])
+    assert nothing.exit_code == 4
+    assert f"{built}: no document to evaluate" in nothing.stderr and "--split all" in nothing.stderr
+    scored = runner.invoke(app, ["eval", str(built), "--split", "all", "--no-baselines"])
+    assert scored.exit_code == 0 and "dataset:site" in scored.stdout
+    untrained = runner.invoke(app, ["train", str(built), "--split", other, "-o",
+                                    str(tmp_path / "m.json.gz")])
+    assert untrained.exit_code == 4 and "--split all reads them all" in untrained.stderr
+    assert not (tmp_path / "m.json.gz").exists()

@@ -151,7 +151,11 @@ def training_set(sources: Sequence[Path], options: TrainingOptions) -> TrainingS
     documents = crop_documents(augment_documents(unaltered, options.augment, options.seed),
                                options.crop, options.seed + 1)
     if not documents:
-        raise LabeledDataError("no training documents found in " + ", ".join(map(str, sources)))
+        where = ", ".join(map(str, sources))
+        only = (f"; only split '{options.split}' is read (labeled-lines files stamped with "
+                "another split and the other sites of page datasets are left out): --split all "
+                "reads them all" if options.split else "")
+        raise LabeledDataError(f"no training documents found in {where}{only}")
     X, y, rows = documents_to_matrix([d.lines for d in documents], [d.labels for d in documents],
                                      [d.markup for d in documents])
     if len(np.unique(y)) < 2:
