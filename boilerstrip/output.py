@@ -57,9 +57,14 @@ def kept_html(labeled: list[LineLabel]) -> str:
 def as_text(labeled: list[LineLabel], batch: Batch) -> str:
     """The kept lines, verbatim with their endings."""
     kept = "".join(l.text + l.ending for l in kept_lines(labeled, batch.keep_title))
+    return _text_output(kept, batch.name, batch.several and batch.first)
+
+
+def _text_output(kept: str, name: str, header: bool) -> str:
+    """Kept text ending with a line break, under a ``==> NAME <==`` header if asked."""
     if kept and not kept.endswith(("\n", "\r")):
         kept += "\n"
-    return f"==> {batch.name} <==\n{kept}" if batch.several and batch.first else kept
+    return f"==> {name} <==\n{kept}" if header else kept
 
 
 def as_html(labeled: list[LineLabel], batch: Batch) -> str:
@@ -123,10 +128,7 @@ def formatted_page(result: PageResult, output_format: str, several: bool,
     """A page's output in one of FORMATTERS' formats (its header when ``several``); text
     needs only the kept text, which a result may hold without its lines."""
     if output_format == "text":
-        kept = result.text(keep_title)
-        if kept and not kept.endswith(("\n", "\r")):
-            kept += "\n"
-        return ((f"==> {result.page.id} <==\n" if several else "") + kept).encode("utf-8")
+        return _text_output(result.text(keep_title), result.page.id, several).encode("utf-8")
     batch = Batch(result.page.id, several, 1, keep_title)
     return FORMATTERS[output_format](result.lines or [], batch).encode("utf-8")
 

@@ -12,7 +12,8 @@ In ``settings.py``::
     BOILERSTRIP_MODEL = None            # a model file (default: the shipped one)
     BOILERSTRIP_KEEP_TITLE = False      # keep the headline in the text too
 
-Stripping runs in Twisted's thread pool, so the crawl's reactor never waits on it.
+Stripping runs in Twisted's thread pool, so the crawl's reactor never waits on it; a page
+that cannot be read (bytes are decoded as a browser does) drops its item with the reason.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from twisted.internet.threads import deferToThread
 
-from boilerstrip.errors import BoilerstripError
-from boilerstrip.io.reading import decode_web
-from boilerstrip.pipeline import Options, classifier_for, classify, kept_lines
+from boilerstrip.batch import classify_chunk
+from boilerstrip.io.pages import Page
+from boilerstrip.pipeline import Options, classifier_for
 
 
 class BoilerstripPipeline:
@@ -57,17 +58,17 @@ class BoilerstripPipeline:
         page = adapter.get(self.source)
         if page is None:
             raise DropItem(f"no '{self.source}' field to strip")
-        if isinstance(page, bytes):
-            page = decode_web(page, str(adapter.get("url", self.source))).text
-        try:
-            lines = classify(page, self.options)
-        except BoilerstripError as error:
-            raise DropItem(f"boilerstrip: {error}") from None
-        adapter[self.text_field] = "".join(l.text + l.ending for l in kept_lines(lines, self.keep_title))
+        name = str(adapter.get("url") or self.source)
+        (result,) = classify_chunk([Page(name, "scrapy", content=page,
+                                         input_format=self.options.input_format)],
+                                   self.options, None)
+        if not result.ok:
+            raise DropItem(f"boilerstrip: {result.error}")
+        adapter[self.text_field] = result.text(self.keep_title)
         if self.title_field:
-            adapter[self.title_field] = " ".join(l.text.strip() for l in lines if l.label == "title")
+            adapter[self.title_field] = result.title
         if self.labels_field:
-            adapter[self.labels_field] = [[l.text, l.label, l.probability] for l in lines]
+            adapter[self.labels_field] = [[l.text, l.label, l.probability] for l in result.lines]
         if self.drop_source:
             del adapter[self.source]
         return item
