@@ -6,7 +6,7 @@ SHARED ?= ../shared/datasets
 EXAMPLE := data/examples/news_en.txt
 TRAIN_SETS := $(SHARED)/wceb2026.jsonl.gz $(SHARED)/daniel.jsonl.gz $(SHARED)/msv-big9.jsonl.gz $(SHARED)/zh-news.jsonl.gz
 
-.PHONY: run test install bench bench-html bench-batch model eval eval-renderers fuzz
+.PHONY: run test install bench bench-html bench-batch adapt-bench model eval eval-renderers fuzz
 
 $(BIN)/boilerstrip: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,9 +24,9 @@ test: install  ## the whole test suite
 
 model: install  ## retrain the shipped models, one for text and Markdown, one for HTML (never on aeb)
 	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render all-text --renderings-per-page 3 \
-		--feature-set 2 --seed 0 --hand-labeled-weight 50 --threshold 0.5 -o models/default.json.gz
+		--feature-set 2 --seed 0 --labeled-weight 50 --threshold 0.5 -o models/default.json.gz
 	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render html --feature-set 1 --seed 0 --crop 0 \
-		--hand-labeled-weight 50 -o models/html.json.gz
+		--labeled-weight 50 -o models/html.json.gz
 
 eval: install  ## accuracy on aeb and on held-out sites, beside the baselines
 	$(BIN)/boilerstrip eval $(SHARED)/aeb.jsonl.gz $(TRAIN_SETS) --render ours
@@ -46,6 +46,9 @@ bench-html: install  ## boilerstrip beside trafilatura, readability, jusText, bo
 bench-batch: install  ## a WARC of 1,000 pages on 1 and 2 jobs beside trafilatura; strip_many; 10,000 files; cold start
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python tools/bench_batch.py --datasets $(SHARED)
+
+adapt-bench: install  ## adapt to 19 left-out sites with 1, 3, 5, 10 labeled pages (trains two base models first, about 15 min)
+	$(BIN)/python tools/bench_adapt.py --datasets $(SHARED) --work build/adapt-bench
 
 fuzz: install  ## 10 minutes of generated, broken markup through predict page.html
 	$(BIN)/python tools/fuzz.py --seconds 600

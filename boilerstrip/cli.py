@@ -21,7 +21,7 @@ from boilerstrip.errors import BoilerstripError, EncodingError, InputError, Labe
 from boilerstrip.features import FEATURE_SETS
 from boilerstrip.cli_batch import BatchRun
 from boilerstrip.io.atomic import atomic_output, write_atomic
-from boilerstrip.io.labeled import SUFFIX, format_document
+
 from boilerstrip.io.pages import JSONL_SUFFIXES, is_container
 from boilerstrip.output import FORMATTERS, Batch
 from boilerstrip.pipeline import Options, classify_file
@@ -220,9 +220,19 @@ def train(
                                help="Share of text documents cut to end with their last body line."),
     page_type: Optional[list[str]] = typer.Option(None, help="Learn only from pages of this type "
                                                   "(repeatable), where a dataset gives types."),
-    hand_labeled_weight: float = typer.Option(
-        1.0, min=0.0, help="Weight of each line of hand-labeled files against lines labeled from "
-                           "page datasets (a few hand-labeled pages beside thousands of others)."),
+    labeled_weight: float = typer.Option(
+        1.0, "--labeled-weight", "--hand-labeled-weight", min=0.0,
+        help="Weight of each line of the labeled-lines files and folders given (your pages) "
+             "against lines of page datasets (a few pages beside thousands of others)."),
+    exclude_site: Optional[list[str]] = typer.Option(
+        None, help="Leave this site of the page datasets out (repeatable): to score the model "
+                   "on it later, as a site it never saw."),
+    base: Optional[str] = typer.Option(
+        None, help="Adapt this model instead of training anew: html or text (the shipped ones) or "
+                   "a model file. Its trees stay, and --adapt-rounds trees per stage learn your "
+                   "pages on top, in seconds; no public dataset needed."),
+    adapt_rounds: Optional[int] = typer.Option(None, min=1, help="Trees added to each stage with "
+                                                                 "--base (default: 80)."),
     threshold: str = typer.Option(
         "auto", help="Cut on P(content) the model keeps a line at, 0 to 1; auto chooses it on a "
                      "fifth of the training sites (by kept-text F1), then fits on all of them."),
@@ -237,6 +247,7 @@ def train(
 ) -> None:
     """Train a model; writes MODEL and its model card beside it."""
     from boilerstrip.training import TrainingOptions, card_path, train as train_model
+    from boilerstrip.training.train import ADAPT_ROUNDS
 
     options = TrainingOptions(
         split=None if split == "all" else split,
@@ -244,16 +255,33 @@ def train(
         seed=seed,
         n_estimators=trees, augment=augment, crop=crop,
         page_types=tuple(page_type) if page_type else None,
-        hand_labeled_weight=hand_labeled_weight, threshold=_threshold_option(threshold),
-        renderings_per_page=renderings_per_page, feature_set=feature_set, jobs=jobs)
+        labeled_weight=labeled_weight, threshold=_threshold_option(threshold),
+        renderings_per_page=renderings_per_page, feature_set=feature_set, jobs=jobs,
+        exclude_sites=frozenset(exclude_site or ()), base=None if base is None else _model_path(base),
+        adapt_rounds=adapt_rounds or ADAPT_ROUNDS)
     try:
         meta = train_model(data, output, options)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     counts = meta["training"]["labels"]
+    if labeled_weight != 1.0 and not meta["training"]["labeled_file_documents"]:
+        typer.echo("boilerstrip: warning: --labeled-weight applied to nothing: no labeled-lines "
+                   "file was given", err=True)
     typer.echo(f"wrote {output} and {card_path(output)}: "
                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + " training lines; "
-               f"threshold {meta['threshold']} ({meta['threshold_choice']['method']})")
+               f"threshold {meta['threshold']} ({meta['threshold_choice']['method']})"
+               + (f"; adapted {base} with {options.adapt_rounds} trees per stage" if base else ""))
+
+
+def _model_name(name: str) -> str:
+    return f"shipped {name} model" if name in ("html", "text") else Path(name).name
+
+
+def _model_path(name: str) -> Path:
+    """A model named on the command line: html or text (the shipped ones), or a file."""
+    from boilerstrip.model.shipped import default_model_path
+
+    return default_model_path(name) if name in ("html", "text") else Path(name)
 
 
 def _threshold_option(value: str) -> float | None:
@@ -269,10 +297,11 @@ def _threshold_option(value: str) -> float | None:
     return cut
 
 
-def _print_report(report: dict, systems: list[str]) -> None:
+def _print_report(report: dict, systems: list[str], before: dict | None = None) -> None:
     header = f"{'group':<30}{'lines':>8}{'body P':>8}{'body R':>8}{'body F1':>8}{'title F1':>9}"
-    header += "".join(f"{s:>13}" for s in systems)
-    typer.echo("line-level metrics, then kept-text F1 (4-gram shingles, AEB method) per system")
+    header += "".join(f"{s:>13}" for s in systems) + (f"{'before':>9}" if before else "")
+    typer.echo("line-level metrics, then kept-text F1 (4-gram shingles, AEB method) per system"
+               + (" and for the --compare model (before)" if before else ""))
     typer.echo(header)
     for group, scores in report.items():
         lines, kept = scores["lines"], scores["kept_text"]
@@ -282,6 +311,8 @@ def _print_report(report: dict, systems: list[str]) -> None:
         row = f"{group:<30}{total:>8}{body['precision']:>8.3f}{body['recall']:>8.3f}{body['f1']:>8.3f}"
         row += f"{title['f1']:>9.3f}" if title["support"] else f"{'-':>9}"
         row += "".join(f"{kept[s]['f1']:>13.3f}" for s in systems)
+        if before:
+            row += f"{before[group]['kept_text']['boilerstrip']['f1']:>9.3f}"
         typer.echo(row)
 
 
@@ -290,6 +321,9 @@ def evaluate(
     data: list[Path] = typer.Argument(..., help="Labeled-lines files or folders, or page datasets."),
     model: Optional[Path] = typer.Option(None, help="Model file (default: the shipped model for "
                                                     "each rendering: text and Markdown, or HTML)."),
+    compare: Optional[str] = typer.Option(
+        None, help="Another model to score on the same documents, shown as 'before' beside "
+                   "--model (html or text for a shipped one, or a file): the base of an adapted model."),
     split: str = typer.Option("auto", help="Site split of page datasets: test (held-out sites), "
                                            "train, all; auto is all for aeb and test otherwise."),
     rendering: RenderingChoice = typer.Option(
@@ -298,22 +332,39 @@ def evaluate(
              "markdown, html; or another tool's), or a group: ours, tools, all-text, all."),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0),
     baselines: bool = typer.Option(True, help="Score keep-all, C4 rules and jusText on the same lines."),
+    by_site: bool = typer.Option(False, "--by-site", help="Print a row for each site too (the "
+                                                          "JSON report always has them)."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report as JSON."),
+    report_dir: Optional[Path] = typer.Option(
+        None, "--report", help="Write an HTML report with plots here (index.html): F1 by dataset, "
+                               "language and site, precision and recall over the cut, and "
+                               "before/after with --compare."),
 ) -> None:
-    """Line-level P/R/F1 and kept-text F1 per dataset and language, beside the baselines."""
+    """Line-level P/R/F1 and kept-text F1 per dataset and language, beside the baselines.
+
+    Pages with a gold text (page datasets, and `data build` output) are scored against it;
+    hand-labeled pages against the text of their body lines."""
     from boilerstrip.evaluation import BASELINES, Evaluation, evaluate_documents
     from boilerstrip.training.corpus import evaluation_split, iter_documents
 
+    keep = report_dir is not None
+    total, before = Evaluation(keep_probabilities=keep), Evaluation() if compare else None
+    cuts: list[float] = []
     try:
-        total = Evaluation()
         renderings = _renderings(rendering)
         for each in renderings:
-            classifier = api.load_model(model, "html" if each == "html" else "text")
+            kind = "html" if each == "html" else "text"
+            classifier = api.load_model(model, kind)
+            cuts.append(classifier.threshold if threshold is None else threshold)
+            other = api.load_model(_model_path(compare), kind) if compare else None
+            suffix = f" [{each}]" if len(renderings) > 1 else ""
             for source in data:
                 documents = iter_documents([source], evaluation_split(source, split), each)
+                if other is not None:
+                    documents = list(documents)
+                    evaluate_documents(other, documents, threshold, (), before, suffix)
                 evaluate_documents(classifier, documents, threshold,
-                                   tuple(BASELINES) if baselines else (), total,
-                                   f" [{each}]" if len(renderings) > 1 else "")
+                                   tuple(BASELINES) if baselines else (), total, suffix)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     if not total.groups:  # scoring nothing is not a score of 0 or 1: say why, and fail
@@ -322,9 +373,67 @@ def evaluate(
             "held-out (test) sites and labeled-lines files stamped `split: test` (all of aeb): "
             "--split all scores every document")))
     report = total.report()
-    _print_report(report, ["boilerstrip"] + (list(BASELINES) if baselines else []))
+    shown = {group: scores for group, scores in report.items()
+             if by_site or not group.startswith("site:")}
+    systems = ["boilerstrip"] + (list(BASELINES) if baselines else [])
+    _print_report(shown, systems, before.report() if before else None)
     if json_out:
         write_atomic(json_out, json.dumps(report, indent=2).encode("utf-8"))
+    if report_dir is not None:
+        from boilerstrip.evaluation.report import ReportInput, write_report
+
+        try:
+            page = write_report(report_dir, ReportInput(
+                total, model.name if model else "the shipped model", cuts[0], before,
+                _model_name(compare) if compare else "", [str(d) for d in data]))
+        except BoilerstripError as error:
+            raise typer.Exit(_fail(error)) from None
+        typer.echo(f"wrote {page}")
+
+
+@app.command()
+def label(
+    files: list[Path] = typer.Argument(..., help="Pages to label: text, Markdown or HTML files."),
+    output: Path = typer.Option(..., "-o", "--output", help="Folder for the labeled-lines files "
+                                                           "(NAME.lines; an HTML page's source "
+                                                           "beside it as NAME.html)."),
+    model: Optional[Path] = typer.Option(None, help="Model that pre-labels the lines (default: "
+                                                    "the shipped one for each page's format)."),
+    input_format: InputFormatChoice = typer.Option(InputFormatChoice.auto, "--input-format", "-i"),
+    site: Optional[str] = typer.Option(None, help="The pages' site, written in their files."),
+    lang: Optional[str] = typer.Option(None, help="The pages' language, written in their files."),
+    port: int = typer.Option(0, min=0, max=65535, help="Port on 127.0.0.1 (0: a free one)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in the browser."),
+) -> None:
+    """Label pages in the browser: the model's labels, to correct by click and keyboard.
+
+    Serves on 127.0.0.1 only, at an address with a secret token, until Ctrl-C.  Saved
+    files go to OUTPUT, ready for `train --base` and `eval`."""
+    from boilerstrip.labeling import LabelingSession, labeling_url, make_server
+
+    try:
+        classifier = api.load_model(model) if model else None
+        session = LabelingSession(files, output, Options(input_format.value, model=classifier),
+                                  site, lang)
+        server = make_server(session, port)
+    except BoilerstripError as error:
+        raise typer.Exit(_fail(error)) from None
+    except OSError as exc:
+        raise typer.Exit(_fail(InputError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}"))) from None
+    url = labeling_url(server, session)
+    typer.echo(f"labeling {len(session.pages)} page(s) into {output}/ at {url}\n"
+               "(Ctrl-C stops; saved pages stay)", err=False)
+    sys.stdout.flush()
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @data_app.command("build")
@@ -333,10 +442,22 @@ def data_build(
     output: Path = typer.Option(..., "-o", "--output", help="Folder for the labeled-lines files."),
     rendering: RenderingChoice = typer.Option("scraper", "--render", "--rendering", "--renderer",
                                               help="How pages are rendered to lines."),
+    split_sites: bool = typer.Option(
+        False, "--split-sites", help="Stamp each page with its site's split (train or test, by the "
+                                     "public datasets' site hash) and write it under DATASET/SPLIT/; "
+                                     "by default your pages carry no split and train and eval read "
+                                     "them all."),
+    keep_source: bool = typer.Option(
+        False, "--keep-source", help="Keep each page's HTML beside its labels (always for --render "
+                                     "html): a model learns the markup features from it, and "
+                                     "training in another of our renderings re-renders it."),
     worst: int = typer.Option(5, help="How many worst-aligned pages to list per dataset."),
 ) -> None:
-    """Render pages to lines, label them against the gold text, and audit the labels."""
-    from boilerstrip.training.corpus import Audit, dataset_name, label_page, read_pages
+    """Render pages to lines, label them against the gold text, and audit the labels.
+
+    Beside each NAME.lines goes NAME.gold.txt, the page's gold text: eval scores the kept
+    text against it, as it does for page datasets."""
+    from boilerstrip.training.corpus import Audit, dataset_name, read_pages, write_labeled_page
 
     status = 0
     for source in pages:
@@ -344,11 +465,7 @@ def data_build(
         try:
             for each in _renderings(rendering):
                 for page in read_pages(source):
-                    doc = label_page(page, each)
-                    folder = output / page.dataset / doc.meta["split"]
-                    name = page.id.split("/", 1)[-1].replace("/", "_").replace(" ", "_")
-                    suffix = "" if each == "scraper" else f".{each}"
-                    write_atomic(folder / f"{name}{suffix}{SUFFIX}", format_document(doc).encode("utf-8"))
+                    doc = write_labeled_page(page, each, output, split_sites, keep_source)
                     ranked.append((audit.add(doc, page.main_text), page.id))
         except BoilerstripError as error:
             status = max(status, _fail(error))

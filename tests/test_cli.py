@@ -92,13 +92,15 @@ def test_data_build_labels_pages_and_audits_them(datasets, tmp_path):
     result = runner.invoke(app, ["data", "build", str(datasets / "zh-news.jsonl.gz"), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     files = sorted(tmp_path.rglob("*.lines"))
-    assert len(files) == 69
+    assert len(files) == 69 and len(list(tmp_path.rglob("*.gold.txt"))) == 69
     audit = result.stdout.splitlines()[0]
     coverage, purity = (float(x) for x in re.findall(r"\d\.\d{3}", audit))
     assert "pages whose gold text is mostly not in the page" in audit
     assert coverage >= 0.95 and purity >= 0.95
     doc = parse_document(files[0].read_text(encoding="utf-8"), str(files[0]))
-    assert doc.meta["dataset"] == "zh-news" and doc.meta["split"] in ("train", "test")
+    assert doc.meta["dataset"] == "zh-news" and "split" not in doc.meta
+    gold = (files[0].parent / doc.meta["gold"]).read_text(encoding="utf-8")
+    assert any(line in gold for line, label in zip(doc.lines, doc.labels) if label == "body")
 
 
 def test_train_on_malformed_labeled_lines_names_file_and_line_and_writes_nothing(tmp_path):
@@ -186,8 +188,8 @@ def test_each_input_kind_gets_its_own_shipped_model():
 
 
 def test_eval_or_train_that_finds_no_document_fails_and_says_why(datasets, tmp_path):
-    """Pages built by `data build` are stamped with their site's split; an eval of the
-    held-out split that finds none used to print an empty table and exit 0."""
+    """Pages built by `data build --split-sites` are stamped with their site's split; an eval
+    of the held-out split that finds none used to print an empty table and exit 0."""
     import gzip
 
     pages = tmp_path / "site.jsonl.gz"
@@ -197,7 +199,8 @@ def test_eval_or_train_that_finds_no_document_fails_and_says_why(datasets, tmp_p
     with gzip.open(pages, "wt", encoding="utf-8") as out:
         out.writelines(json.dumps(row) + "\n" for row in first if row["site"] == site)
     built = tmp_path / "built"
-    assert runner.invoke(app, ["data", "build", str(pages), "-o", str(built)]).exit_code == 0
+    assert runner.invoke(app, ["data", "build", str(pages), "-o", str(built),
+                               "--split-sites"]).exit_code == 0
     stamped = {doc.split("split: ")[1].split("\n")[0] for doc in
                (p.read_text(encoding="utf-8") for p in built.rglob("*.lines"))}
     other = ({"train", "test"} - stamped).pop()

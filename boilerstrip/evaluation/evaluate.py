@@ -1,4 +1,4 @@
-"""Scoring a model and the baselines on labeled documents, by dataset and language: line-level
+"""Scoring a model and the baselines on labeled documents, by dataset, language and site: line-level
 precision, recall and F1, and the kept-text metric (``metrics``) against the gold text."""
 
 from __future__ import annotations
@@ -40,9 +40,14 @@ class GroupScores:
 
 @dataclass
 class Evaluation:
-    """Scores by group; every document counts in its dataset's and its language's group."""
+    """Scores by group; every document counts in its dataset's, its language's and its
+    site's group."""
 
     groups: dict[str, GroupScores] = field(default_factory=lambda: defaultdict(GroupScores))
+    # With ``keep_probabilities``, each document's (shown lines, P rows of its non-blank lines,
+    # their line numbers, reference text): to score other cuts afterwards (``threshold_curve``).
+    keep_probabilities: bool = False
+    scored: list[tuple[list[str], np.ndarray, np.ndarray, str]] = field(default_factory=list)
 
     def add(self, keys: Sequence[str], gold_labels: Sequence[str | None],
             predicted: Sequence[str | None], kept_texts: dict[str, str], gold_text: str) -> None:
@@ -53,6 +58,16 @@ class Evaluation:
                     group.confusion[(g, p or "boilerplate")] += 1
             for system, text in kept_texts.items():
                 group.matches[system].append(shingle_match(gold_text, text))
+
+    def threshold_curve(self, thresholds: Sequence[float]) -> dict[float, dict[str, float]]:
+        """Kept-text precision, recall and F1 over all documents at each cut on P(content)."""
+        body = LABELS.index("body")
+        matches: dict[float, list] = {t: [] for t in thresholds}
+        for shown, proba, rows, reference in self.scored:
+            for t in thresholds:
+                kept = rows[label_ids(proba, t) == body]
+                matches[t].append(shingle_match(reference, "\n".join(shown[r] for r in kept)))
+        return {t: aeb_metrics(m) for t, m in matches.items()}
 
     def report(self) -> dict[str, dict]:
         return {
@@ -97,7 +112,7 @@ def evaluate_documents(model: LineClassifier,
     """
     evaluation = Evaluation() if evaluation is None else evaluation
     for doc, gold in documents:
-        predicted, _ = label_document(model, doc.lines, doc.markup, threshold)
+        predicted, proba = label_document(model, doc.lines, doc.markup, threshold)
         reference = gold if gold is not None else "\n".join(
             line for line, label in zip(doc.lines, doc.labels) if label == "body")
         lang = doc.meta.get("lang") or "unknown"
@@ -107,6 +122,10 @@ def evaluate_documents(model: LineClassifier,
             mask = BASELINES[name](doc.lines, lang)
             kept[name] = "\n".join(l for l, k in zip(shown, mask) if k)
         keys = [key + suffix for key in
-                ("all", f"dataset:{doc.meta.get('dataset') or 'unknown'}", f"lang:{lang}")]
+                ("all", f"dataset:{doc.meta.get('dataset') or 'unknown'}", f"lang:{lang}",
+                 f"site:{doc.meta.get('site') or 'unknown'}")]
         evaluation.add(keys, doc.labels, predicted, kept, reference)
+        if evaluation.keep_probabilities:
+            rows = np.flatnonzero(~np.isnan(proba[:, 0]))
+            evaluation.scored.append((shown, proba[rows], rows, reference))
     return evaluation

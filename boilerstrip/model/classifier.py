@@ -107,12 +107,14 @@ class LineClassifier:
     paragraph share one probability row (``features.wrapping``).  ``threshold`` is the
     cut on P(content) = P(body) + P(title) at which a line is kept.  ``min_child_samples``
     is the leaf size; on fewer than a hundred times as many lines, leaves are smaller
-    (``leaf_size_``).  ``features`` names the line features stage one learns from (None:
+    (``leaf_size_``); ``reg_lambda`` LightGBM's L2 penalty on leaf values (larger: leaves
+    that few lines support move the score less).  ``features`` names the line features stage one learns from (None:
     every one this code computes); a model keeps working when later code computes more.
     ``n_jobs`` is LightGBM's threads for fitting; ``prediction_threads`` its threads for
     predicting, one by default: a document's lines gain nothing from more, and an OpenMP
     pool started in a process that later forks deadlocks the children.
-    After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters.
+    After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters, and ``site_`` what
+    a model adapted to one site knows of it (``model.site``; None otherwise).
 
     It follows scikit-learn's estimator conventions (parameters in ``__init__``,
     ``get_params``/``set_params``, fitted attributes ending in ``_``) without importing
@@ -124,7 +126,8 @@ class LineClassifier:
     def __init__(self, n_estimators: int = 250, learning_rate: float = 0.08, num_leaves: int = 63,
                  min_child_samples: int = 40, colsample: float = 0.8, subsample: float = 0.8,
                  threshold: float = 0.5, random_state: int = 0, n_jobs: int = 2,
-                 features: Sequence[str] | None = None, prediction_threads: int = 1) -> None:
+                 features: Sequence[str] | None = None, prediction_threads: int = 1,
+                 reg_lambda: float = 1.0) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -136,6 +139,7 @@ class LineClassifier:
         self.n_jobs = n_jobs
         self.features = features
         self.prediction_threads = prediction_threads
+        self.reg_lambda = reg_lambda
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The ``__init__`` parameters and their values (scikit-learn's convention)."""
@@ -172,31 +176,39 @@ class LineClassifier:
             **objective, "learning_rate": self.learning_rate,
             "num_leaves": self.num_leaves, "min_data_in_leaf": self.leaf_size_,
             "feature_fraction": self.colsample, "bagging_fraction": self.subsample,
-            "bagging_freq": 1, "lambda_l2": 1.0, "seed": self.random_state,
+            "bagging_freq": 1, "lambda_l2": self.reg_lambda, "seed": self.random_state,
             "deterministic": True, "num_threads": self.n_jobs, "verbose": -1,
         }
 
     def _train(self, X: np.ndarray, y: np.ndarray, names: Sequence[str], weight: np.ndarray,
-               binary: bool = False) -> lgb.Booster:
+               binary: bool = False, init: Any = None) -> lgb.Booster:
         """One LightGBM fit (``binary``: content or not, for stage one), with leaves of
-        ``leaf_size_`` lines."""
+        ``leaf_size_`` lines; ``init`` (trees of the same stage) is boosted further instead."""
         import lightgbm as lgb  # training only: prediction calls the C library (model.trees)
 
         data = lgb.Dataset(X, label=y, weight=weight, feature_name=list(names),
                            free_raw_data=True, params={"min_data_in_bin": 1} if len(y) < 1000 else None)
-        return lgb.train(self._lgb_params(binary), data, num_boost_round=self.n_estimators)
+        start = None if init is None else lgb.Booster(model_str=init.model_to_string())
+        return lgb.train(self._lgb_params(binary), data, num_boost_round=self.n_estimators,
+                         init_model=start)
 
     def fit_matrix(self, X: np.ndarray, y: np.ndarray, doc_sizes: Sequence[int],
-                   groups: Sequence[object] | None = None, sample_weight: np.ndarray | None = None
-                   ) -> "LineClassifier":
+                   groups: Sequence[object] | None = None, sample_weight: np.ndarray | None = None,
+                   base: "LineClassifier | None" = None) -> "LineClassifier":
         """Fit on a feature matrix built by ``documents_to_matrix``.
 
         ``groups`` names each document's page: copies of one page (other
         renderings) share a fold, so no out-of-fold prediction has seen its page.
         ``sample_weight`` multiplies each line's weight (its log token count).
+        ``base``, a fitted model, is adapted instead of starting anew: each stage (and each
+        out-of-fold stage one) starts from the base's trees of that stage and adds
+        ``n_estimators`` trees fitted to what they get wrong, on the base's features.
         """
         weight = token_weights(X) * (1.0 if sample_weight is None else sample_weight)
+        if base is not None:
+            self.features = base.features
         names = FEATURE_NAMES if self.features is None else tuple(self.features)
+        init_one, init_two = (None, None) if base is None else (base.stage_one_, base.stage_two_)
         self.stage_one_columns_ = feature_columns(names)
         X = self._stage_one_matrix(X)
         content = (y != _LABEL_ID["boilerplate"]).astype(np.float64)
@@ -208,18 +220,22 @@ class LineClassifier:
         groups = list(range(len(doc_sizes))) if groups is None else list(groups)
         fold_of_group = {g: i % N_FOLDS for i, g in enumerate(dict.fromkeys(groups))}
         fold = np.repeat([fold_of_group[g] for g in groups], doc_sizes)
-        out_of_fold = np.full(len(y), 0.5)
+        # A base never saw these pages: its stage one is honest where a fold cannot be held out.
+        out_of_fold = (np.full(len(y), 0.5) if init_one is None
+                       else init_one.predict(X, num_threads=self.n_jobs))
         for k in range(N_FOLDS):
             held = fold == k
             if held.all() or not held.any() or len(np.unique(content[~held])) < 2:
                 continue
             out_of_fold[held] = self._train(X[~held], content[~held], names, weight[~held],
-                                            binary=True).predict(X[held], num_threads=self.n_jobs)
-        self.stage_one_ = self._train(X, content, names, weight, binary=True)
+                                            binary=True, init=init_one
+                                            ).predict(X[held], num_threads=self.n_jobs)
+        self.stage_one_ = self._train(X, content, names, weight, binary=True, init=init_one)
         stacked = np.hstack([X, context_features(out_of_fold, doc_sizes)])
-        self.stage_two_ = self._train(stacked, y, names + CONTEXT_NAMES, weight)
+        self.stage_two_ = self._train(stacked, y, names + CONTEXT_NAMES, weight, init=init_two)
         self.classes_ = np.array(LABELS)
         self.feature_names_in_ = np.array(names + CONTEXT_NAMES)
+        self.site_ = None  # what an adaptation knows of its site: ``model.site``
         return self
 
     def _stage_one_matrix(self, X: np.ndarray) -> np.ndarray:
@@ -231,15 +247,18 @@ class LineClassifier:
         X, y, rows = documents_to_matrix(documents, labels, markups)
         return self.fit_matrix(X, y, [len(r) for r in rows])
 
-    def predict_proba_matrix(self, X: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarray:
-        """Probability rows for a matrix of every computed feature (``documents_to_matrix``)."""
+    def predict_proba_matrix(self, X: np.ndarray, doc_sizes: Sequence[int],
+                             iterations: tuple[int, int] = (-1, -1)) -> np.ndarray:
+        """Probability rows for a matrix of every computed feature (``documents_to_matrix``);
+        ``iterations`` > 0 uses only that many first rounds of stage one and stage two."""
         if len(X) == 0:
             return np.zeros((0, len(LABELS)))
         X = self._stage_one_matrix(X)
-        first = self.stage_one_.predict(X, num_threads=self.prediction_threads)
+        first = self.stage_one_.predict(X, num_threads=self.prediction_threads,
+                                        num_iteration=iterations[0])
         context = context_features(first, doc_sizes)
         return self.stage_two_.predict(np.hstack([X, context]), num_threads=self.prediction_threads,
-                                       **_EARLY_STOP)
+                                       num_iteration=iterations[1], **_EARLY_STOP)
 
     def predict_proba(self, documents: Sequence[Sequence[str]], markups: Markups = None
                       ) -> list[np.ndarray]:
@@ -253,17 +272,30 @@ class LineClassifier:
                                features: Sequence[tuple[np.ndarray, np.ndarray]]
                                ) -> list[np.ndarray]:
         """``predict_proba`` from each document's ``document_features`` already computed:
-        a batch computes them page by page (under a time limit) and predicts them at once."""
+        a batch computes them page by page (under a time limit) and predicts them at once.
+        A model adapted to a site gives its pages every round and its line memory, and
+        other pages the base model's rounds alone (``model.site``)."""
         if not documents:
             return []
-        sizes = [len(rows) for _, rows in features]
-        stacked = self.predict_proba_matrix(np.vstack([X for X, _ in features]), sizes)
-        out, start = [], 0
-        for lines, (_, rows), size in zip(documents, features, sizes):
-            proba = np.full((len(lines), len(LABELS)), np.nan)
-            proba[rows] = stacked[start : start + size]
-            start += size
-            out.append(decode_document(list(lines), proba))
+        site = getattr(self, "site_", None)
+        of_site = [site is None or site.recognises(lines) for lines in documents]
+        out: list[np.ndarray] = [np.empty(0)] * len(documents)
+        for own in (True, False):
+            chosen = [d for d, mine in enumerate(of_site) if mine == own]
+            if not chosen:
+                continue
+            sizes = [len(features[d][1]) for d in chosen]
+            stacked = self.predict_proba_matrix(
+                np.vstack([features[d][0] for d in chosen]), sizes,
+                (-1, -1) if own else site.base_iterations)
+            memory = site.memory if site is not None and own else None
+            start = 0
+            for d, size in zip(chosen, sizes):
+                lines, rows = documents[d], features[d][1]
+                proba = np.full((len(lines), len(LABELS)), np.nan)
+                proba[rows] = stacked[start : start + size]
+                start += size
+                out[d] = decode_document(list(lines), proba, memory)
         return out
 
     def predict(self, documents: Sequence[Sequence[str]], markups: Markups = None

@@ -18,6 +18,7 @@ from boilerstrip.errors import ModelError
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS
 from boilerstrip.model.classifier import CONTEXT_NAMES, LineClassifier, feature_columns
+from boilerstrip.model.site import SiteKnowledge
 from boilerstrip.model.trees import Trees
 
 FORMAT = "boilerstrip-model"
@@ -43,6 +44,7 @@ def save_model_file(model: LineClassifier, path: Path, metadata: dict[str, Any])
         "params": model.get_params(),
         "versions": library_versions(),
         **metadata,
+        **({"site": model.site_.to_json()} if getattr(model, "site_", None) else {}),
         "boosters_sha256": _digest(boosters),
         "boosters": boosters,
     }
@@ -94,6 +96,16 @@ def read_model_document(path: Path) -> dict[str, Any]:
     return document
 
 
+def _site(path: Path, value: Any) -> SiteKnowledge | None:
+    """An adapted model's knowledge of its site, checked (None for other models)."""
+    if value is None:
+        return None
+    try:
+        return SiteKnowledge.from_json(value, LABELS)
+    except ValueError as exc:
+        raise ModelError(f"{path}: model is corrupt (what it knows of its site: {exc})") from None
+
+
 def load_model_file(path: Path) -> LineClassifier:
     """A fitted classifier from a model file; ``metadata_`` holds what was saved with it."""
     document = read_model_document(path)
@@ -111,5 +123,6 @@ def load_model_file(path: Path) -> LineClassifier:
         raise ModelError(f"{path}: LightGBM cannot read the trees: {exc}") from None
     model.classes_ = np.array(LABELS)
     model.feature_names_in_ = np.array(names)
+    model.site_ = _site(path, document.pop("site", None))
     model.metadata_ = document
     return model

@@ -81,9 +81,17 @@ class Trees:
         _check(library, library.LGBM_BoosterGetNumFeature(self._handle, ctypes.byref(count)))
         return count.value
 
-    def predict(self, X: np.ndarray, num_threads: int = 1, **settings: Any) -> np.ndarray:
+    def current_iteration(self) -> int:
+        """Boosting rounds in the model (``lightgbm.Booster.current_iteration``)."""
+        count = ctypes.c_int(0)
+        library = _lightgbm_library()
+        _check(library, library.LGBM_BoosterGetCurrentIteration(self._handle, ctypes.byref(count)))
+        return count.value
+
+    def predict(self, X: np.ndarray, num_threads: int = 1, num_iteration: int = -1,
+                **settings: Any) -> np.ndarray:
         """P(class) for each row of ``X``: a vector for a binary model, rows of one column a
-        class otherwise."""
+        class otherwise.  ``num_iteration`` > 0 uses only the first that many rounds."""
         X = np.ascontiguousarray(X, dtype=np.float64)
         rows, columns = X.shape
         out = np.empty(rows * self.num_classes, dtype=np.float64)
@@ -97,7 +105,7 @@ class Trees:
         _check(library, library.LGBM_BoosterPredictForMat(
             self._handle, X.ctypes.data_as(ctypes.c_void_p), ctypes.c_int(_C_API_DTYPE_FLOAT64),
             ctypes.c_int32(rows), ctypes.c_int32(columns), ctypes.c_int(1),
-            ctypes.c_int(_C_API_PREDICT_NORMAL), ctypes.c_int(0), ctypes.c_int(-1),
+            ctypes.c_int(_C_API_PREDICT_NORMAL), ctypes.c_int(0), ctypes.c_int(num_iteration),
             parameters.encode("utf-8"), ctypes.byref(written),
             out.ctypes.data_as(ctypes.POINTER(ctypes.c_double))))
         if written.value != len(out):

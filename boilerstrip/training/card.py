@@ -40,6 +40,54 @@ def drawn_renderings(training: dict[str, Any]) -> str:
             "independent checks")
 
 
+def excluded(training: dict[str, Any]) -> str:
+    sites = training.get("excluded_sites") or []
+    return f"\nSites left out of the page datasets ({len(sites)}): {', '.join(sites)}." if sites else ""
+
+
+def weight_note(metadata: dict[str, Any]) -> str:
+    """What the labeled-lines weight applied to, as it was."""
+    weight = metadata.get("labeled_weight", 1.0)
+    count = metadata["training"].get("labeled_file_documents", 0)
+    if not count:
+        return ("No labeled-lines file was given" + (f", so the weight {weight} given for them "
+                "applied to nothing." if weight != 1.0 else "."))
+    return (f"Each line of the {count} documents from labeled-lines files weighs {weight} times a "
+            "line of a page dataset.")
+
+
+def origin(metadata: dict[str, Any]) -> str:
+    """Where the trees came from: fitted anew, or a base model adapted."""
+    base = metadata.get("adapted_from")
+    if not base:
+        return ""
+    learnt = ", ".join(f"{name} ({s['documents']} documents)"
+                       for name, s in sorted(base["training"]["datasets"].items()))
+    return (f"\n## Adapted from a base model\nThe trees of `{base['path']}` (trained "
+            f"{base['trained_at']}, trees sha256 `{base['boosters_sha256'][:16]}…`, learnt from "
+            f"{learnt}; site split `{base['training']['split']}`, renderings "
+            f"{', '.join(base['training']['renderings'])}), kept whole, and "
+            f"{base['rounds_added']} rounds added to each of its two stages (learning rate "
+            f"{base['learning_rate']}, at most {base['leaves']} leaves, L2 {base['reg_lambda']}), "
+            "fitted to what they get wrong on the pages below, as they are (no augmentation or "
+            f"cropping).  It remembers {base['lines_remembered']} lines of those pages (each "
+            "found on two or more of them, always with one label): a line it meets again "
+            "exactly gets that label.  Both apply only to pages of the site: pages holding "
+            f"enough of its template ({base['template_lines']} boilerplate lines of the labeled "
+            "pages); any other page gets the base model's trees alone, as the base labels it.\n")
+
+
+def languages(metadata: dict[str, Any]) -> str:
+    """The languages learnt from, the base model's too."""
+    counts: dict[str, int] = dict(metadata["training"].get("languages", {}))
+    base = metadata.get("adapted_from")
+    for lang, n in (base["training"].get("languages", {}) if base else {}).items():
+        counts[lang] = counts.get(lang, 0) + n
+    if not counts:
+        return "Languages learnt from: not recorded."
+    return "Languages learnt from (documents): " + ", ".join(f"{k} {v}" for k, v in counts.items()) + "."
+
+
 def model_card(model_path: Path, metadata: dict[str, Any]) -> str:
     training = metadata["training"]
     rows = "\n".join(f"| {name} | {s['documents']} | {s['sites']} | {s['lines']} |"
@@ -57,19 +105,18 @@ def model_card(model_path: Path, metadata: dict[str, Any]) -> str:
 A LightGBM line classifier (labels: boilerplate, body, title) for boilerstrip, for {serves} input.
 Trained {metadata['trained_at']} with seed {metadata.get('seed', 0)}; threshold on P(content) {metadata['threshold']},
 {threshold_origin(metadata.get('threshold_choice') or {})}
-
+{origin(metadata)}
 ## Training data
-Site split `{training['split']}` (a fixed hash of the site name puts a fifth of sites in `test`,
-never trained on); pages in the renderings {', '.join(renderings)}{drawn_renderings(training)}.
-Labels come from aligning each line with the page's gold main text (`boilerstrip data build`);
+Site split `{training['split']}` of page datasets (a fixed hash of the site name puts a fifth of
+sites in `test`, never trained on); pages in the renderings {', '.join(renderings)}{drawn_renderings(training)}.
+Page datasets are labeled by aligning each line with the page's gold main text (`boilerstrip data build`);
 pages where less than {MIN_GOLD_COVERAGE} of the gold text is found in the page are left out.
-Page types learnt from: {training['page_types']}.
+Page types learnt from: {training['page_types']}.{excluded(training)}
 A share of {metadata.get('augment', 0)} of documents got one in-article boilerplate block (an
 embedded social post or a "read also" line) inserted between paragraphs, and a share of
 {metadata.get('crop', 0)} of text documents were cut to end with their last body line, as text
 saved from an article region does (`boilerstrip/training/augment.py`).
-Each line of a hand-labeled file (the `examples` rows below) weighs {metadata.get('hand_labeled_weight', 1.0)}
-times a line labeled from gold text.
+{weight_note(metadata)}
 
 | dataset | documents | sites | labeled lines |
 |---|---|---|---|
@@ -89,7 +136,7 @@ Never trained or tuned on: the Article Extraction Benchmark (aeb), kept for eval
 {versions}
 
 ## Limits
-Learnt from news, blogs and 2026 web pages in English, Chinese, Russian, Greek and Polish;
-other languages and scripts rely on language-independent features (length, punctuation,
-position, script mix, link and time patterns).  Retrain on your own labeled sites for best results.
+{languages(metadata)} Other languages and scripts rely on language-independent features (length,
+punctuation, position, script mix, link and time patterns).  Retrain or adapt on your own
+labeled sites for best results (`boilerstrip train --base`).
 """

@@ -17,11 +17,12 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from boilerstrip.errors import InputError
-from boilerstrip.io.labeled import SUFFIX, LabeledDocument, read_labeled
+from boilerstrip.errors import InputError, LabeledDataError
+from boilerstrip.io.atomic import write_atomic
+from boilerstrip.io.labeled import SUFFIX, LabeledDocument, format_document, read_labeled
 from boilerstrip.io.lines import split_lines
 from boilerstrip.rendering import (RENDERERS, RENDERINGS, markdown_markup, markdown_visible_text,
-                                   render_page)
+                                   render_page, writes_markdown)
 from boilerstrip.training.tokens import word_tokens
 from boilerstrip.wordlists import CLOSING_MARKS, TERMINAL_PUNCTUATION
 
@@ -213,6 +214,30 @@ def label_page(page: Page, rendering: str = "scraper") -> LabeledDocument:
     return LabeledDocument(document.lines, block_labels, meta, document.markup)
 
 
+def write_labeled_page(page: Page, rendering: str, output: Path, split_sites: bool = False,
+                       keep_source: bool = False) -> LabeledDocument:
+    """Label a page and write it as OUTPUT/DATASET/[SPLIT/]NAME.lines, with its gold text beside
+    it (NAME.gold.txt) and, for ``keep_source`` or the html rendering, its HTML (NAME.html).
+    ``split_sites`` stamps the page with its site's split and files it under it; without
+    it, the page carries no split and ``train`` and ``eval`` read it whatever the split."""
+    doc = label_page(page, rendering)
+    folder = output / page.dataset
+    if split_sites:
+        folder = folder / doc.meta["split"]
+    else:
+        del doc.meta["split"]
+    name = page.id.split("/", 1)[-1].replace("/", "_").replace(" ", "_")
+    if rendering != "scraper":
+        name += f".{rendering}"
+    doc.meta["gold"] = f"{name}.gold.txt"
+    write_atomic(folder / doc.meta["gold"], page.main_text.encode("utf-8"))
+    if (keep_source and rendering in RENDERINGS) or rendering == "html":
+        doc.meta["source"] = f"{name}.html"
+        write_atomic(folder / doc.meta["source"], page.html.encode("utf-8"))
+    write_atomic(folder / f"{name}{SUFFIX}", format_document(doc).encode("utf-8"))
+    return doc
+
+
 def _label_tool_rendering(page: Page, rendering: str, meta: dict[str, str]) -> LabeledDocument:
     renderer = RENDERERS[rendering]
     try:
@@ -270,25 +295,78 @@ def audit_page(doc: LabeledDocument, gold: str) -> tuple[int, int, int, int]:
     return len(gold_tokens), common, len(kept_tokens), common
 
 
+def companion(path: Path, doc: LabeledDocument, key: str) -> Path | None:
+    """The file a labeled-lines file names in its header (``gold:`` its page's gold text,
+    ``source:`` its page's HTML), relative to the labeled file."""
+    name = doc.meta.get(key)
+    return path.parent / name if name else None
+
+
+def load_labeled(path: Path) -> tuple[LabeledDocument, str | None]:
+    """A labeled-lines file with what its header points to: the gold text it was labeled
+    from (``gold:``), which eval scores against, and the HTML page (``source:``) whose
+    rendering its lines are, which gives them their markup rows.  Markdown lines carry
+    their own markup."""
+    doc = read_labeled(path)
+    gold = source = None
+    try:
+        if (gold_path := companion(path, doc, "gold")) is not None:
+            gold = gold_path.read_text(encoding="utf-8")
+        if (source_path := companion(path, doc, "source")) is not None:
+            source = source_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabeledDataError(f"{path}: cannot read the file its header names: {exc}") from None
+    rendering = doc.meta.get("render", "")
+    if source is not None:
+        rendered = render_page(source).document(rendering if rendering in RENDERINGS else "html")
+        if rendered.lines != doc.lines:
+            raise LabeledDataError(
+                f"{path}: its lines are not {companion(path, doc, 'source')} as this boilerstrip "
+                "renders it (the page or the renderer changed): label the page again")
+        doc.markup = rendered.markup
+    elif writes_markdown(rendering):
+        doc.markup = markdown_markup(doc.lines)
+    return doc, gold
+
+
+def in_rendering(doc: LabeledDocument, path: Path, rendering: str) -> LabeledDocument:
+    """A labeled HTML page (one with a ``source:``) in another of our renderings: each
+    line takes the label of the block it shows, so one labeled page teaches every model."""
+    source_path = companion(path, doc, "source")
+    if source_path is None or rendering == doc.meta.get("render") or rendering not in RENDERINGS:
+        return doc
+    block_labels = doc.labels  # the html rendering is one block a line
+    rendered = render_page(source_path.read_text(encoding="utf-8")).document(rendering)
+    labels = [block_labels[b] if b >= 0 else None for b in rendered.blocks]
+    return LabeledDocument(rendered.lines, labels, {**doc.meta, "render": rendering}, rendered.markup)
+
+
+def labeled_files(source: Path) -> list[Path]:
+    """The labeled-lines files of a file or folder argument."""
+    if source.is_dir():
+        return sorted(source.rglob(f"*{SUFFIX}"))
+    if source.exists():
+        return [source]
+    raise InputError(f"{source}: no such file or folder")
+
+
 def iter_documents(sources: Iterable[Path], split: str | None = None,
                    rendering: str = "scraper",
                    page_types: Collection[str] | None = None
                    ) -> Iterator[tuple[LabeledDocument, str | None]]:
     """Documents from labeled-lines files or folders, or page datasets labeled on the fly.
 
-    Yields each document with its gold text (None for labeled-lines files, whose
-    reference is the text of their body lines).
+    Yields each document with its gold text: the page's for page datasets and for
+    labeled-lines files that keep it (``data build`` writes it beside them), else None
+    (the reference is then the text of their body lines).  Labeled-lines files count
+    when they carry no split, or ``split``.
     """
     for source in sources:
-        if source.is_dir():
-            for path in sorted(source.rglob(f"*{SUFFIX}")):
-                doc = read_labeled(path)
-                if split is None or doc.meta.get("split", split) == split:
-                    yield doc, None
-        elif is_page_dataset(source):
+        if is_page_dataset(source):
             for page in read_pages(source, split, page_types):
                 yield label_page(page, rendering), page.main_text
-        elif source.exists():
-            yield read_labeled(source), None
-        else:
-            raise InputError(f"{source}: no such file or folder")
+            continue
+        for path in labeled_files(source):
+            doc, gold = load_labeled(path)
+            if split is None or doc.meta.get("split", split) == split:
+                yield doc, gold

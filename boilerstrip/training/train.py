@@ -7,7 +7,7 @@ import hashlib
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +20,27 @@ from boilerstrip.features import FEATURE_SETS
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, save_model_file
+from boilerstrip.model.file import load_model_file
+from boilerstrip.model.site import SiteKnowledge
 from boilerstrip.model.decoding import decode_document
 from boilerstrip.rendering import RENDERINGS, Rendering
 from boilerstrip.rendering.tools import unavailable_renderers
 from boilerstrip.training.augment import augment_documents, crop_documents
 from boilerstrip.training.card import card_path, model_card
-from boilerstrip.training.corpus import (Page, is_page_dataset, iter_documents, label_page,
-                                         passes_gold_gate, read_pages, refuse_evaluation_only,
-                                         site_bucket)
+from boilerstrip.training.corpus import (Page, in_rendering, is_page_dataset, iter_documents,
+                                         label_page, labeled_files, load_labeled, passes_gold_gate,
+                                         read_pages, refuse_evaluation_only, site_bucket)
 
 # Cuts on P(content) tried when the threshold is chosen on validation sites.
 THRESHOLD_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
 VALIDATION_SHARE_PERCENT = 20
 MIN_VALIDATION_DOCUMENTS = 20
+# Trees added to each stage of a base model when adapting it to a user's pages, their
+# learning rate and leaves: small steps, so a few pages correct the base without undoing it.
+ADAPT_ROUNDS = 80
+ADAPT_LEARNING_RATE = 0.05
+ADAPT_LEAVES = 15
+ADAPT_REG_LAMBDA = 10.0
 
 
 @dataclass(frozen=True)
@@ -41,15 +49,18 @@ class TrainingOptions:
     ``renderings`` how their pages become lines (the first is also the held-out metrics').
     ``augment`` is the share of documents that get one inserted in-article boilerplate
     block, ``crop`` the share of text documents cut to end with their article.
-    ``hand_labeled_weight`` weighs the lines of hand-labeled files (labeled-lines files not
-    built from gold text) against the many more lines labeled from page datasets.
+    ``labeled_weight`` weighs each line of the labeled-lines files given (a user's own pages)
+    against the many more lines labeled from page datasets.
     ``threshold`` is the model's cut on P(content); None chooses it on a fifth of the
     training sites (``choose_threshold``), then fits on all of them.
     ``renderings_per_page`` gives each page of a dataset the first rendering and others drawn
     at random (seeded by the page), that many in all, instead of every rendering: many
     renderers at a bounded cost, and the first (our scraper's) always learnt.
     ``feature_set`` names the features learnt from (``features.FEATURE_SETS``).
-    ``jobs`` is how many processes render and label pages (None: one per core)."""
+    ``jobs`` is how many processes render and label pages (None: one per core).
+    ``exclude_sites`` are sites of page datasets left out (to score a model on them later).
+    ``base`` adapts that model instead of starting anew: ``adapt_rounds`` more trees in each
+    stage, fitted to what the base gets wrong on the sources (``LineClassifier.fit_matrix``)."""
 
     split: str | None = "train"
     renderings: tuple[Rendering, ...] = RENDERINGS
@@ -58,11 +69,17 @@ class TrainingOptions:
     augment: float = 0.3
     crop: float = 0.2
     page_types: tuple[str, ...] | None = None
-    hand_labeled_weight: float = 1.0
+    labeled_weight: float = 1.0
     threshold: float | None = None
     renderings_per_page: int | None = None
     feature_set: int = max(FEATURE_SETS)
     jobs: int | None = None
+    base: Path | None = None
+    exclude_sites: frozenset[str] = frozenset()
+    adapt_rounds: int = ADAPT_ROUNDS
+    adapt_learning_rate: float = ADAPT_LEARNING_RATE
+    adapt_leaves: int = ADAPT_LEAVES
+    adapt_reg_lambda: float = ADAPT_REG_LAMBDA
 
 
 @dataclass
@@ -83,9 +100,11 @@ class TrainingSet:
         return np.array([len(r) for r in self.rows])
 
 
-def is_hand_labeled(doc: LabeledDocument) -> bool:
-    """Labeled by a person: documents labeled from gold text record its coverage."""
-    return "gold_coverage" not in doc.meta
+LABELED_FILE = "labeled_file"  # meta key: the labeled-lines file a training document came from
+
+
+def from_labeled_file(doc: LabeledDocument) -> bool:
+    return LABELED_FILE in doc.meta
 
 
 def file_digest(path: Path) -> str:
@@ -114,14 +133,30 @@ def collect(sources: Sequence[Path], options: TrainingOptions) -> list[LabeledDo
                 if is_page_dataset(source):
                     documents.extend(_label_pages(source, options, lambda _, r=rendering: [r]))
                 elif rendering == renderings[0]:
-                    documents.extend(doc for doc, _ in iter_documents([source], split, rendering)
-                                     if passes_gold_gate(doc))
+                    documents.extend(labeled_documents([source], split, rendering))
         return documents
-    documents = [doc for doc, _ in iter_documents([s for s in sources if not is_page_dataset(s)],
-                                                  split, renderings[0]) if passes_gold_gate(doc)]
+    documents = labeled_documents([s for s in sources if not is_page_dataset(s)], split,
+                                  renderings[0])
+    for source in filter(is_page_dataset, sources):
+        documents.extend(_label_pages(source, options, lambda page: drawn_renderings(page, options)))
+    return documents
+
+
+def labeled_documents(sources: Sequence[Path], split: str | None, rendering: Rendering
+                      ) -> list[LabeledDocument]:
+    """The documents of labeled-lines files and folders (those of ``split``, or with none),
+    each tagged with its file; a labeled HTML page (one that keeps its source) comes in
+    ``rendering``, the one the model learns first."""
+    documents = []
     for source in sources:
-        if is_page_dataset(source):
-            documents.extend(_label_pages(source, options, lambda page: drawn_renderings(page, options)))
+        for path in labeled_files(source):
+            doc, _ = load_labeled(path)
+            if split is not None and doc.meta.get("split", split) != split:
+                continue
+            doc = in_rendering(doc, path, rendering)
+            if passes_gold_gate(doc):
+                doc.meta[LABELED_FILE] = str(path)
+                documents.append(doc)
     return documents
 
 
@@ -135,7 +170,8 @@ def drawn_renderings(page: Page, options: TrainingOptions) -> list[Rendering]:
 
 def _label_pages(source: Path, options: TrainingOptions,
                  renderings_of: Callable[[Page], list[Rendering]]) -> list[LabeledDocument]:
-    pages = read_pages(source, options.split, options.page_types)
+    pages = (page for page in read_pages(source, options.split, options.page_types)
+             if page.site not in options.exclude_sites)
     labeled = Parallel(n_jobs=options.jobs or -1, batch_size=8)(
         delayed(_label_in_renderings)(page, renderings_of(page)) for page in pages)
     return [doc for docs in labeled for doc in docs]
@@ -163,7 +199,7 @@ def training_set(sources: Sequence[Path], options: TrainingOptions) -> TrainingS
         raise LabeledDataError(f"{', '.join(map(str, sources))}: {only}; training needs both body "
                                "and boilerplate lines")
     groups = [d.meta.get("id") or i for i, d in enumerate(documents)]
-    weight = np.repeat([options.hand_labeled_weight if is_hand_labeled(d) else 1.0
+    weight = np.repeat([options.labeled_weight if from_labeled_file(d) else 1.0
                         for d in documents], [len(r) for r in rows])
     return TrainingSet(documents, unaltered, X, y, rows, groups, weight)
 
@@ -216,6 +252,7 @@ def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
     per_dataset: dict[str, dict[str, Any]] = defaultdict(lambda: {"documents": 0, "lines": 0})
     sites: dict[str, set] = defaultdict(set)
     labels: Counter = Counter()
+    languages: Counter = Counter(doc.meta.get("lang") or "unknown" for doc in documents)
     for doc in documents:
         name = doc.meta.get("dataset", "labeled")
         per_dataset[name]["documents"] += 1
@@ -230,14 +267,20 @@ def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
         "split": options.split or "all", "renderings": list(options.renderings),
         "renderings_per_page": options.renderings_per_page or "all",
         "page_types": sorted(options.page_types) if options.page_types else "all",
+        "excluded_sites": sorted(options.exclude_sites),
         "datasets": dict(per_dataset), "labels": dict(labels),
+        "languages": dict(languages.most_common()),
+        "labeled_file_documents": sum(map(from_labeled_file, documents)),
     }
 
 
 def train(sources: Sequence[Path], output: Path, options: TrainingOptions = TrainingOptions()
           ) -> dict[str, Any]:
-    """Fit a model on ``sources`` and save it with a model card; returns the saved metadata."""
+    """Fit a model on ``sources`` (or adapt ``options.base`` to them) and save it with a
+    model card; returns the saved metadata."""
     refuse_evaluation_only(sources)
+    if options.base is not None:
+        return adapt(sources, output, options)
     data = training_set(sources, options)
     choice = ({"threshold": options.threshold, "method": "given"} if options.threshold is not None
               else choose_threshold(data, options))
@@ -251,11 +294,69 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
         "seed": options.seed,
         "augment": options.augment,
         "crop": options.crop,
-        "hand_labeled_weight": options.hand_labeled_weight,
+        "labeled_weight": options.labeled_weight,
         "threshold": model.threshold,
         "threshold_choice": choice,
         "training": data_summary(sources, data.documents, options),
     }
+    return _save(model, output, metadata)
+
+
+def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> dict[str, Any]:
+    """Adapt the base model to the sources' pages as they are (not augmented or cropped):
+    each stage keeps the base's trees and adds ``adapt_rounds`` fitted to what they get
+    wrong, so the model keeps what the base knew.  The base's cut on P(content) stays
+    unless one is given: a few pages are too few to choose one on."""
+    base = load_model_file(options.base)
+    base_document = base.metadata_
+    if base.site_ is not None:
+        raise LabeledDataError(
+            f"{options.base} is itself adapted to a site ({base_document['adapted_from']['path']} "
+            "was its base): adapt that base, with the pages of both sites")
+    base_rendering = base_document["training"]["renderings"][0]
+    options = replace(options, renderings=(base_rendering,), augment=0.0, crop=0.0)
+    data = training_set(sources, options)
+    if base_rendering == "html" and not any(d.markup is not None for d in data.documents):
+        raise LabeledDataError(
+            f"{options.base} reads HTML, but no page of {', '.join(map(str, sources))} keeps its "
+            "HTML: label HTML pages (boilerstrip label page.html), or build them with "
+            "`data build --render html`, or adapt the text model (--base text)")
+    threshold = options.threshold if options.threshold is not None else base.threshold
+    model = LineClassifier(**{**base.get_params(), "n_estimators": options.adapt_rounds,
+                              "learning_rate": options.adapt_learning_rate,
+                              "num_leaves": options.adapt_leaves,
+                              "reg_lambda": options.adapt_reg_lambda, "random_state": options.seed,
+                              "threshold": threshold, "prediction_threads": 1}).fit_matrix(
+        data.X, data.y, data.sizes, data.groups, data.weight, base=base)
+    model.site_ = SiteKnowledge.learn([(d.lines, d.labels) for d in data.documents],
+                                      (base.stage_one_.current_iteration(),
+                                       base.stage_two_.current_iteration()))
+    metadata = {
+        "metrics": {},
+        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seed": options.seed,
+        "augment": 0.0,
+        "crop": 0.0,
+        "labeled_weight": options.labeled_weight,
+        "threshold": threshold,
+        "threshold_choice": {"threshold": threshold, "method": "given" if options.threshold
+                             is not None else f"cut of the base model {options.base.name}"},
+        "adapted_from": {"path": str(options.base), "sha256": file_digest(options.base),
+                         "boosters_sha256": base_document["boosters_sha256"],
+                         "trained_at": base_document.get("trained_at"),
+                         "training": base_document["training"],
+                         "rounds_added": options.adapt_rounds,
+                         "learning_rate": options.adapt_learning_rate,
+                         "leaves": options.adapt_leaves,
+                         "reg_lambda": options.adapt_reg_lambda,
+                         "template_lines": len(model.site_.template),
+                         "lines_remembered": len(model.site_.memory)},
+        "training": data_summary(sources, data.documents, options),
+    }
+    return _save(model, output, metadata)
+
+
+def _save(model: LineClassifier, output: Path, metadata: dict[str, Any]) -> dict[str, Any]:
     save_model_file(model, output, metadata)
     write_atomic(card_path(output), model_card(output, metadata).encode("utf-8"))
     return metadata
@@ -271,4 +372,4 @@ def held_out_metrics(model: LineClassifier, sources: Sequence[Path], options: Tr
     documents = iter_documents(pages, "test", options.renderings[0], options.page_types)
     report = evaluate_documents(model, documents, baselines=()).report()
     return {f"{group} (test sites)": scores["kept_text"]["boilerstrip"]["f1"]
-            for group, scores in report.items()}
+            for group, scores in report.items() if not group.startswith("site:")}

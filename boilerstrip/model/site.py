@@ -1,0 +1,81 @@
+"""What a model adapted to one site knows of it, and how it tells that site's pages.
+
+``train --base`` adds trees to a base model and learns the site's template: its boilerplate
+lines found on more than one labeled page (on the one page, when only one is labeled).
+A page that holds enough of the template is a page of the site: it gets the added trees and
+the line memory (lines the labeled pages always gave one label).  Any other page gets the base
+model's trees alone (they are the first rounds of each stage), so adapting to a site never
+changes what the model does elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# A page is of the site when it holds this share of the template's lines, and at least
+# SITE_MIN_LINES of them (generic lines such as "Home" are on every site).
+SITE_SHARE = 0.2
+SITE_MIN_LINES = 3
+# A labeled line is remembered when it is on this many of the labeled pages.
+MEMORY_MIN_PAGES = 2
+
+
+def line_key(line: str) -> str:
+    """A line as the template and the memory look it up: its words, whatever the spacing."""
+    return " ".join(line.split())
+
+
+@dataclass(frozen=True)
+class SiteKnowledge:
+    """An adapted model's knowledge of its site: the rounds of each stage that came from
+    the base (``base_iterations``), the site's ``template`` lines, and the ``memory`` of
+    lines whose label the labeled pages agree on."""
+
+    base_iterations: tuple[int, int]
+    template: frozenset[str]
+    memory: dict[str, str]
+
+    @classmethod
+    def learn(cls, documents: Sequence[tuple[Sequence[str], Sequence[str | None]]],
+              base_iterations: tuple[int, int]) -> "SiteKnowledge":
+        """From the labeled pages (lines and labels) adapted to."""
+        pages: dict[str, set[int]] = defaultdict(set)
+        labels: dict[str, set[str]] = defaultdict(set)
+        for number, (lines, page_labels) in enumerate(documents):
+            for line, label in zip(lines, page_labels):
+                if label is not None and (key := line_key(line)):
+                    pages[key].add(number)
+                    labels[key].add(label)
+        recurring = min(MEMORY_MIN_PAGES, len(documents))
+        template = frozenset(key for key in pages if len(pages[key]) >= recurring
+                             and labels[key] == {"boilerplate"})
+        memory = {key: next(iter(labels[key])) for key in pages
+                  if len(pages[key]) >= MEMORY_MIN_PAGES and len(labels[key]) == 1}
+        return cls(base_iterations, template, memory)
+
+    def recognises(self, lines: Sequence[str]) -> bool:
+        """Whether a page is of the site: it holds enough of the template."""
+        found = {key for line in lines if (key := line_key(line)) in self.template}
+        return len(found) >= max(SITE_MIN_LINES, SITE_SHARE * len(self.template))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"base_iterations": list(self.base_iterations), "template": sorted(self.template),
+                "memory": sorted(self.memory.items())}
+
+    @classmethod
+    def from_json(cls, value: Any, labels: Sequence[str]) -> "SiteKnowledge":
+        """Read back ``to_json``; a ValueError says what is malformed."""
+        try:
+            iterations = tuple(int(n) for n in value["base_iterations"])
+            template = frozenset(value["template"])
+            memory = dict(value["memory"])
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("not base_iterations, template and memory") from None
+        if (len(iterations) != 2 or min(iterations) < 1
+                or not all(isinstance(key, str) for key in (*template, *memory))
+                or not all(label in labels for label in memory.values())):
+            raise ValueError("its rounds, lines or labels are not what they must be")
+        return cls((iterations[0], iterations[1]), template, memory)

@@ -1,0 +1,211 @@
+"""Retraining on one's own site: `data build` output that train and eval read as they are,
+weights that apply to what they say, scores against the gold text, and `train --base`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from boilerstrip.cli import app
+from boilerstrip.io.labeled import read_labeled
+from boilerstrip.model.file import load_model_file, read_model_document
+from boilerstrip.training.train import ADAPT_ROUNDS
+
+runner = CliRunner()
+SITE = "bbc.co.uk"  # a daniel site in the held-out split: the shipped models never saw it
+
+
+def _site_rows(datasets: Path, site: str) -> list[dict]:
+    with gzip.open(datasets / "daniel.jsonl.gz", "rt", encoding="utf-8") as rows:
+        return [row for row in map(json.loads, rows) if row["site"] == site]
+
+
+def _write_pages(path: Path, rows: list[dict]) -> Path:
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps(row) + "\n" for row in rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(datasets, tmp_path_factory) -> dict[str, Path]:
+    """The site's first 5 pages built as a user builds them, and its other pages."""
+    folder = tmp_path_factory.mktemp("site")
+    rows = _site_rows(datasets, SITE)
+    train = _write_pages(folder / "mine.jsonl.gz", rows[:5])
+    rest = _write_pages(folder / "rest.jsonl.gz", rows[5:])
+    built = folder / "built"
+    result = runner.invoke(app, ["data", "build", str(train), "-o", str(built)])
+    assert result.exit_code == 0, result.output
+    return {"built": built, "rest": rest, "train": train, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def adapted(site) -> Path:
+    """The shipped text model adapted to the site's 5 built pages."""
+    model = site["folder"] / "adapted.json.gz"
+    result = runner.invoke(app, ["train", str(site["built"]), "--base", "text", "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    assert f"adapted text with {ADAPT_ROUNDS} trees per stage" in result.stdout
+    return model
+
+
+def _kept_f1(result) -> float:
+    row = next(line for line in result.stdout.splitlines() if line.startswith("all "))
+    return float(row.split()[6])
+
+
+def test_built_pages_carry_no_split_and_keep_their_gold_text(site):
+    files = sorted(site["built"].rglob("*.lines"))
+    assert len(files) == 5 and all(f.parent == site["built"] / "mine" for f in files)
+    doc = read_labeled(files[0])
+    assert "split" not in doc.meta and doc.meta["gold"].endswith(".gold.txt")
+    # train and eval read them as they are, whatever split they default to
+    scored = runner.invoke(app, ["eval", str(site["built"]), "--no-baselines"])
+    assert scored.exit_code == 0, scored.output
+    # scored against the gold text, exactly as the same pages straight from the dataset
+    direct = runner.invoke(app, ["eval", str(site["train"]), "--split", "all", "--no-baselines"])
+    assert _kept_f1(scored) == _kept_f1(direct)
+
+
+def test_split_sites_stamps_and_files_pages_by_split(site, tmp_path):
+    result = runner.invoke(app, ["data", "build", str(site["train"]), "-o", str(tmp_path),
+                                 "--split-sites"])
+    assert result.exit_code == 0
+    files = list(tmp_path.rglob("*.lines"))
+    assert files and all(read_labeled(f).meta["split"] == "test" == f.parent.name for f in files)
+
+
+def test_labeled_weight_applies_to_labeled_files_and_says_when_it_applies_to_nothing(
+        datasets, site, tmp_path):
+    other = _write_pages(tmp_path / "other.jsonl.gz", _site_rows(datasets, "cbc.ca")[:6])
+    boosters = {}
+    for weight in ("1", "50"):
+        model = tmp_path / f"w{weight}.json.gz"
+        result = runner.invoke(app, ["train", str(other), str(site["built"]), "--split", "all",
+                                     "--trees", "20", "--threshold", "0.5", "--render", "scraper",
+                                     "--labeled-weight", weight, "-o", str(model)])
+        assert result.exit_code == 0, result.output
+        boosters[weight] = read_model_document(model)["boosters_sha256"]
+        card = (tmp_path / f"w{weight}.md").read_text(encoding="utf-8")
+        assert f"Each line of the 5 documents from labeled-lines files weighs {float(weight)}" in card
+    assert boosters["1"] != boosters["50"]  # built pages weigh what the option says
+    alone = runner.invoke(app, ["train", str(other), "--split", "all", "--trees", "20",
+                                "--render", "scraper", "--threshold", "0.5",
+                                "--labeled-weight", "50", "-o", str(tmp_path / "alone.json.gz")])
+    assert alone.exit_code == 0
+    assert "--labeled-weight applied to nothing" in alone.stderr
+    assert "applied to nothing" in (tmp_path / "alone.md").read_text(encoding="utf-8")
+
+
+def test_adapting_the_text_model_to_five_pages_lifts_the_site_and_keeps_the_base(site, adapted):
+    model = adapted
+    base_document = read_model_document(Path(__file__).parent.parent / "models" / "default.json.gz")
+    document = read_model_document(model)
+    base_trees = [b.count("\nTree=") for b in base_document["boosters"]]
+    trees = [b.count("\nTree=") for b in document["boosters"]]
+    assert trees[0] == base_trees[0] + ADAPT_ROUNDS
+    assert trees[1] == base_trees[1] + ADAPT_ROUNDS * 3  # a tree per class and round
+    for stage, count in enumerate(base_trees):  # the base's trees kept whole, in order
+        kept = document["boosters"][stage].split("\nTree=")[1:count]
+        assert kept == base_document["boosters"][stage].split("\nTree=")[1:count]
+    assert document["adapted_from"]["boosters_sha256"] == base_document["boosters_sha256"]
+    card = model.with_name("adapted.md").read_text(encoding="utf-8")
+    assert "## Adapted from a base model" in card and "Languages learnt from (documents): en " in card
+    zero_shot = runner.invoke(app, ["eval", str(site["rest"]), "--split", "all", "--no-baselines"])
+    after = runner.invoke(app, ["eval", str(site["rest"]), "--split", "all", "--no-baselines",
+                                "--model", str(model)])
+    assert _kept_f1(after) > _kept_f1(zero_shot)  # on the site's other 21 pages
+
+
+def test_adapting_the_html_model_needs_pages_that_keep_their_html(site, tmp_path):
+    result = runner.invoke(app, ["train", str(site["built"]), "--base", "html",
+                                 "-o", str(tmp_path / "m.json.gz")])
+    assert result.exit_code == 4
+    assert "no page of" in result.stderr and "keeps its HTML" in result.stderr
+    assert not (tmp_path / "m.json.gz").exists()
+    html_built = tmp_path / "html"
+    assert runner.invoke(app, ["data", "build", str(site["train"]), "-o", str(html_built),
+                               "--render", "html"]).exit_code == 0
+    adapted = runner.invoke(app, ["train", str(html_built), "--base", "html",
+                                  "-o", str(tmp_path / "m.json.gz")])
+    assert adapted.exit_code == 0, adapted.output
+
+
+def test_an_adapted_model_remembers_the_sites_template_lines(site, adapted):
+    model = load_model_file(adapted)
+    docs = [read_labeled(p) for p in sorted(site["built"].rglob("*.lines"))]
+    memory = model.site_.memory
+    assert memory and model.metadata_["adapted_from"]["lines_remembered"] == len(memory)
+    for line, label in memory.items():  # each on two pages or more, always with that label
+        found = [lab for doc in docs for l, lab in zip(doc.lines, doc.labels)
+                 if " ".join(l.split()) == line]
+        assert len(found) >= 2 and set(found) == {label}
+    # on a page of the site, a remembered boilerplate line is dropped even amid the article
+    page = next(d for d in docs if "body" in d.labels)
+    line = next(l for l, label in memory.items() if label == "boilerplate" and len(l) > 20)
+    first_body = page.labels.index("body")
+    lines = page.lines[: first_body + 1] + [line] + page.lines[first_body + 1 :]
+    (labels,) = model.predict([lines])
+    assert labels[first_body + 1] == "boilerplate"
+
+
+def test_an_adapted_model_labels_other_sites_exactly_as_its_base(datasets, site, adapted):
+    """Adapting to a site changes nothing elsewhere: pages without the site's template get
+    the base's trees alone, and the same probabilities, bit for bit."""
+    from boilerstrip.training.corpus import label_page, read_pages
+
+    model = load_model_file(adapted)
+    base = load_model_file(Path(__file__).parent.parent / "models" / "default.json.gz")
+    others = [label_page(p) for p in read_pages(datasets / "wceb2026.jsonl.gz", "test")][:40]
+    assert not any(model.site_.recognises(d.lines) for d in others)
+    for mine, theirs in zip(model.predict_proba([d.lines for d in others]),
+                            base.predict_proba([d.lines for d in others])):
+        assert np.array_equal(mine, theirs, equal_nan=True)
+    own = [read_labeled(p) for p in sorted(site["built"].rglob("*.lines"))]
+    assert all(model.site_.recognises(d.lines) for d in own)  # its own pages are of the site
+    changed = [not np.array_equal(a, b, equal_nan=True) for a, b in
+               zip(model.predict_proba([d.lines for d in own]), base.predict_proba([d.lines for d in own]))]
+    assert all(changed)
+
+
+def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_path):
+    document = json.loads(gzip.decompress(adapted.read_bytes()))
+    document["site"]["memory"] = [["Home", "menu"]]
+    broken = tmp_path / "broken.json.gz"
+    broken.write_bytes(gzip.compress(json.dumps(document).encode("utf-8")))
+    result = runner.invoke(app, ["predict", "--model", str(broken), "-"], input="Home\n")
+    assert result.exit_code == 5 and "what it knows of its site" in result.stderr
+
+
+def test_an_adapted_model_is_not_adapted_again(site, adapted, tmp_path):
+    result = runner.invoke(app, ["train", str(site["built"]), "--base", str(adapted),
+                                 "-o", str(tmp_path / "again.json.gz")])
+    assert result.exit_code == 4 and "is itself adapted to a site" in result.stderr
+
+
+def test_eval_report_before_and_after(site, adapted, tmp_path):
+    model_path = adapted
+    report_dir = tmp_path / "report"
+    result = runner.invoke(app, ["eval", str(site["rest"]), "--split", "all", "--model",
+                                 str(model_path), "--compare", "text", "--report", str(report_dir)])
+    assert result.exit_code == 0, result.output
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    images = re.findall(r"src='?\"?([\w.-]+\.png)", page)
+    assert {"threshold.png", "f1-by-dataset.png", "f1-by-lang.png", "f1-by-site.png"} <= set(images)
+    assert all((report_dir / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in images)
+    report = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
+    after = report["after"]["groups"]["all"]["kept_text"]["boilerstrip"]["f1"]
+    before = report["before"]["groups"]["all"]["kept_text"]["boilerstrip"]["f1"]
+    row = next(line.split() for line in result.stdout.splitlines() if line.startswith("all "))
+    assert float(row[6]) == round(after, 3) and float(row[-1]) == round(before, 3)
+    assert f"{after:.3f}" in page and f"{before:.3f}" in page
+    curve = report["after"]["threshold_curve"]
+    cuts = sorted(curve)
+    assert curve[cuts[0]]["recall"] > curve[cuts[-1]]["recall"]  # a higher cut keeps less
+    assert curve[cuts[0]]["precision"] < curve[cuts[-1]]["precision"]
