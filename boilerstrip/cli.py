@@ -21,7 +21,6 @@ from boilerstrip.errors import BoilerstripError, EncodingError, InputError, Labe
 from boilerstrip.features import FEATURE_SETS
 from boilerstrip.cli_batch import BatchRun
 from boilerstrip.io.atomic import atomic_output, write_atomic
-
 from boilerstrip.io.pages import JSONL_SUFFIXES, is_container
 from boilerstrip.output import FORMATTERS, Batch
 from boilerstrip.pipeline import Options, classify_file
@@ -229,10 +228,11 @@ def train(
                    "on it later, as a site it never saw."),
     base: Optional[str] = typer.Option(
         None, help="Adapt this model instead of training anew: html or text (the shipped ones) or "
-                   "a model file. Its trees stay, and --adapt-rounds trees per stage learn your "
-                   "pages on top, in seconds; no public dataset needed."),
-    adapt_rounds: Optional[int] = typer.Option(None, min=1, help="Trees added to each stage with "
-                                                                 "--base (default: 80)."),
+                   "a model file. Its trees stay, and --adapt-rounds more rounds per stage learn "
+                   "your pages on top, for pages of your site, in seconds; no public dataset needed."),
+    adapt_rounds: Optional[int] = typer.Option(None, min=1, help="Rounds added to each stage with "
+                                                                 "--base (default: 80 for 5 pages "
+                                                                 "or more, fewer below)."),
     threshold: str = typer.Option(
         "auto", help="Cut on P(content) the model keeps a line at, 0 to 1; auto chooses it on a "
                      "fifth of the training sites (by kept-text F1), then fits on all of them."),
@@ -245,9 +245,9 @@ def train(
                                     help="The features to learn from: 1 as the shipped models, "
                                          "2 adds the text-layout features."),
 ) -> None:
-    """Train a model; writes MODEL and its model card beside it."""
+    """Train a model, or adapt one to your pages (--base); writes MODEL and its model card
+    beside it."""
     from boilerstrip.training import TrainingOptions, card_path, train as train_model
-    from boilerstrip.training.train import ADAPT_ROUNDS
 
     options = TrainingOptions(
         split=None if split == "all" else split,
@@ -258,7 +258,7 @@ def train(
         labeled_weight=labeled_weight, threshold=_threshold_option(threshold),
         renderings_per_page=renderings_per_page, feature_set=feature_set, jobs=jobs,
         exclude_sites=frozenset(exclude_site or ()), base=None if base is None else _model_path(base),
-        adapt_rounds=adapt_rounds or ADAPT_ROUNDS)
+        adapt_rounds=adapt_rounds)
     try:
         meta = train_model(data, output, options)
     except BoilerstripError as error:
@@ -270,7 +270,8 @@ def train(
     typer.echo(f"wrote {output} and {card_path(output)}: "
                + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + " training lines; "
                f"threshold {meta['threshold']} ({meta['threshold_choice']['method']})"
-               + (f"; adapted {base} with {options.adapt_rounds} trees per stage" if base else ""))
+               + (f"; adapted {base} with {meta['adapted_from']['rounds_added']} rounds per stage"
+                  if base else ""))
 
 
 def _model_name(name: str) -> str:
@@ -393,7 +394,8 @@ def evaluate(
 
 @app.command()
 def label(
-    files: list[Path] = typer.Argument(..., help="Pages to label: text, Markdown or HTML files."),
+    files: list[Path] = typer.Argument(..., help="Pages to label: text, Markdown or HTML files, "
+                                                 "or folders of them."),
     output: Path = typer.Option(..., "-o", "--output", help="Folder for the labeled-lines files "
                                                            "(NAME.lines; an HTML page's source "
                                                            "beside it as NAME.html)."),

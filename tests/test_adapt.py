@@ -51,7 +51,7 @@ def adapted(site) -> Path:
     model = site["folder"] / "adapted.json.gz"
     result = runner.invoke(app, ["train", str(site["built"]), "--base", "text", "-o", str(model)])
     assert result.exit_code == 0, result.output
-    assert f"adapted text with {ADAPT_ROUNDS} trees per stage" in result.stdout
+    assert f"adapted text with {ADAPT_ROUNDS} rounds per stage" in result.stdout
     return model
 
 

@@ -107,7 +107,7 @@ def test_relabel_three_lines_in_chromium_save_and_adapt_on_them(label_server, si
     trained = subprocess.run([str(BIN / "boilerstrip"), "train", str(out), "--base", "html",
                               "-o", str(model)], capture_output=True, text=True)
     assert trained.returncode == 0, trained.stderr
-    assert "adapted html" in trained.stdout
+    assert "adapted html with 20 rounds per stage" in trained.stdout  # 2 pages: fewer rounds
     card = (tmp_path / "mine.md").read_text(encoding="utf-8")
     assert "## Adapted from a base model" in card and "| labeled | 2 | 1 |" in card
     assert "Each line of the 2 documents from labeled-lines files" in card

@@ -78,12 +78,14 @@ def _bars(data: ReportInput, after: dict, before: dict, kind: str, label: str, p
     axes.set_yticks(list(positions), [f"{n} ({after[n]['kept_text']['boilerstrip']['pages']})"
                                       for n in names], fontsize=8)
     axes.set_xlim(0, 1.08)
+    axes.set_ylim(-0.6, len(names) - 0.4)
     axes.set_xlabel("kept-text F1 (pages in brackets)")
     axes.set_title(f"Kept-text F1 by {label}" + (f", the {MOST_SITES} sites with most pages"
-                                                  if kind == "site" and len(after) > MOST_SITES else ""))
+                                                  if kind == "site" and len(after) > MOST_SITES else ""),
+                   loc="left")
     axes.grid(axis="x", alpha=0.3)
     if before:
-        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=2, fontsize=8, frameon=False)
+        figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     figure.savefig(path)
 
 
@@ -137,6 +139,20 @@ def _table(data: ReportInput, after: dict, before: dict, label: str) -> str:
     return f"<table><tr>{''.join(head)}</tr>{''.join(rows)}</table>"
 
 
+def _changes(data: ReportInput, after: dict, before: dict) -> str:
+    """The groups whose F1 moved most between the two models, largest first."""
+    moved = sorted(((_f1(after[n]) - _f1(before[n]), n) for n in after if n in before),
+                   key=lambda change: -abs(change[0]))
+    moved = [(change, name) for change, name in moved[:5] if abs(change) >= 0.0005]
+    if not before:
+        return ""
+    if not moved:
+        return f"<p>No change of 0.0005 or more from {html.escape(data.before_name)}.</p>"
+    return ("<p>Largest changes from " + html.escape(data.before_name) + ": " + ", ".join(
+        f"{html.escape(name)} {change:+.3f} ({_f1(before[name]):.3f} to {_f1(after[name]):.3f})"
+        for change, name in moved) + ".</p>")
+
+
 def write_report(folder: Path, data: ReportInput) -> Path:
     """Write FOLDER/index.html, its plots and report.json; returns the page's path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -149,8 +165,11 @@ def write_report(folder: Path, data: ReportInput) -> Path:
         if not groups:
             continue
         _bars(data, groups, old, kind, label, folder / f"f1-by-{kind}.png")
-        sections.append(f"<h2>By {label}</h2><img src='f1-by-{kind}.png' alt='kept-text F1 by "
-                        f"{label}'>{_table(data, groups, old, label)}")
+        table = _table(data, groups, old, label)
+        if len(groups) > MOST_SITES:
+            table = f"<details><summary>All {len(groups)} {label}s</summary>{table}</details>"
+        sections.append(f"<h2>By {label}</h2>{_changes(data, groups, old)}<img src='f1-by-{kind}.png' "
+                        f"alt='kept-text F1 by {label}'>{table}")
     curve = _curve(data, folder / "threshold.png")
     best = max(curve, key=lambda t: curve[t]["f1"])
     summary = (f"Kept-text F1 {overall['f1']:.3f} (precision {overall['precision']:.3f}, recall "

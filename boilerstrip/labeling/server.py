@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from boilerstrip.errors import BoilerstripError, LabeledDataError
+from boilerstrip.errors import BoilerstripError, InputError, LabeledDataError
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, SUFFIX, LabeledDocument, format_document, read_labeled
 from boilerstrip.io.reading import decode_web, file_blocks, join_blocks, source_name
@@ -81,6 +81,23 @@ def load_page(path: Path, name: str, options: Options, output: Path) -> Labeling
     return page
 
 
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
+
+
+def page_files(paths: list[Path]) -> list[Path]:
+    """The files to label: files as given, and the pages in folders (by their extension)."""
+    files = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(f for f in path.rglob("*") if f.suffix.lower() in PAGE_SUFFIXES)
+            if not found:
+                raise InputError(f"{path}: no page files ({', '.join(PAGE_SUFFIXES)}) in this folder")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
 class LabelingSession:
     """The pages of one ``boilerstrip label`` run and where their labels go."""
 
@@ -89,7 +106,8 @@ class LabelingSession:
         self.output, self.site, self.lang = output, site, lang
         self.token = secrets.token_urlsafe(24)
         taken: set[str] = set()
-        self.pages = [load_page(path, page_name(path, taken), options, output) for path in paths]
+        self.pages = [load_page(path, page_name(path, taken), options, output)
+                      for path in page_files(paths)]
         self._lock = threading.Lock()
 
     def listing(self) -> list[dict[str, Any]]:
