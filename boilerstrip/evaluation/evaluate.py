@@ -122,7 +122,7 @@ def evaluate_documents(model: LineClassifier,
             mask = BASELINES[name](doc.lines, lang)
             kept[name] = "\n".join(l for l, k in zip(shown, mask) if k)
         keys = [key + suffix for key in
-                ("all", f"dataset:{doc.meta.get('dataset') or 'unknown'}", f"lang:{lang}",
+                ("all", f"dataset:{doc.meta.get('dataset') or 'labeled'}", f"lang:{lang}",
                  f"site:{doc.meta.get('site') or 'unknown'}")]
         evaluation.add(keys, doc.labels, predicted, kept, reference)
         if evaluation.keep_probabilities:

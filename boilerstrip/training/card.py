@@ -88,6 +88,24 @@ def languages(metadata: dict[str, Any]) -> str:
     return "Languages learnt from (documents): " + ", ".join(f"{k} {v}" for k, v in counts.items()) + "."
 
 
+def data_origin(metadata: dict[str, Any]) -> str:
+    """How the training pages were chosen, rendered, labeled and altered."""
+    training = metadata["training"]
+    renderings = ", ".join(training["renderings"])
+    if metadata.get("adapted_from"):
+        return (f"The pages below, in the rendering {renderings}, as they are: no augmentation or "
+                "cropping.")
+    return f"""Site split `{training['split']}` of page datasets (a fixed hash of the site name puts a fifth of
+sites in `test`, never trained on); pages in the renderings {renderings}{drawn_renderings(training)}.
+Page datasets are labeled by aligning each line with the page's gold main text (`boilerstrip data build`);
+pages where less than {MIN_GOLD_COVERAGE} of the gold text is found in the page are left out.
+Page types learnt from: {training['page_types']}.{excluded(training)}
+A share of {metadata.get('augment', 0)} of documents got one in-article boilerplate block (an
+embedded social post or a "read also" line) inserted between paragraphs, and a share of
+{metadata.get('crop', 0)} of text documents were cut to end with their last body line, as text
+saved from an article region does (`boilerstrip/training/augment.py`)."""
+
+
 def model_card(model_path: Path, metadata: dict[str, Any]) -> str:
     training = metadata["training"]
     rows = "\n".join(f"| {name} | {s['documents']} | {s['sites']} | {s['lines']} |"
@@ -107,15 +125,7 @@ Trained {metadata['trained_at']} with seed {metadata.get('seed', 0)}; threshold 
 {threshold_origin(metadata.get('threshold_choice') or {})}
 {origin(metadata)}
 ## Training data
-Site split `{training['split']}` of page datasets (a fixed hash of the site name puts a fifth of
-sites in `test`, never trained on); pages in the renderings {', '.join(renderings)}{drawn_renderings(training)}.
-Page datasets are labeled by aligning each line with the page's gold main text (`boilerstrip data build`);
-pages where less than {MIN_GOLD_COVERAGE} of the gold text is found in the page are left out.
-Page types learnt from: {training['page_types']}.{excluded(training)}
-A share of {metadata.get('augment', 0)} of documents got one in-article boilerplate block (an
-embedded social post or a "read also" line) inserted between paragraphs, and a share of
-{metadata.get('crop', 0)} of text documents were cut to end with their last body line, as text
-saved from an article region does (`boilerstrip/training/augment.py`).
+{data_origin(metadata)}
 {weight_note(metadata)}
 
 | dataset | documents | sites | labeled lines |
