@@ -46,3 +46,10 @@ def test_a_text_browser_renders_a_page_the_same_on_every_run():
     first, second = (RENDERERS["lynx"].render(html) for _ in range(2))
     assert first == second
     assert "REFRESH(300 sec):" in first and "file://localhost/stdin.html" in first
+    # the path holds lynx's process id: a short one stays on the REFRESH line (after the
+    # process ids wrap around), a long one goes to the next; both come out as the long one
+    from boilerstrip.rendering.tools import _lynx_stdin_path
+
+    short = "   REFRESH(300 sec): file://localhost/tmp/lynxXXXXab12C3/L312-77TMP.html\n\n"
+    long = "   REFRESH(300 sec):\n   file://localhost/tmp/lynxXXXXab12C3/L31245-7712TMP.html\n\n"
+    assert _lynx_stdin_path(short) == _lynx_stdin_path(long) == first.split("   A paragraph")[0]

@@ -61,7 +61,17 @@ def _resiliparse(bullets: bool) -> Callable[[str], str]:
 # lynx reads standard input through a temporary file, and a page that refreshes or links to
 # itself shows that file's random path ("REFRESH(300 sec): file://localhost/tmp/lynxXXXXab12/
 # L1234-5678TMP.html"): one name for it, or the same page renders differently on every run.
+# The path holds lynx's process id, so its length varies, and lynx puts a short one on the
+# REFRESH line and a long one on the next: always the next, as with the usual 5-digit ids.
 _LYNX_TEMPORARY = re.compile(r"file://localhost/tmp/lynx[^/\s]*/L[\w-]*TMP\.html")
+_STDIN_URL = "file://localhost/stdin.html"
+_REFRESH_ON_ONE_LINE = re.compile(r"^( *)(REFRESH\(\d+ sec\):) (" + re.escape(_STDIN_URL) + ")",
+                                  re.MULTILINE)
+
+
+def _lynx_stdin_path(dump: str) -> str:
+    """A lynx dump with its temporary file named and laid out one way."""
+    return _REFRESH_ON_ONE_LINE.sub(r"\1\2\n\1\3", _LYNX_TEMPORARY.sub(_STDIN_URL, dump))
 
 
 def _program(command: list[str]) -> Callable[[str], str]:
@@ -72,8 +82,7 @@ def _program(command: list[str]) -> Callable[[str], str]:
             raise OSError(f"{command[0]} is not installed")
         done = subprocess.run(command, input=html.encode("utf-8"), capture_output=True,
                               timeout=60, check=True)
-        return _LYNX_TEMPORARY.sub("file://localhost/stdin.html",
-                                   done.stdout.decode("utf-8", errors="replace"))
+        return _lynx_stdin_path(done.stdout.decode("utf-8", errors="replace"))
 
     return render
 
