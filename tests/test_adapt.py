@@ -209,3 +209,19 @@ def test_eval_report_before_and_after(site, adapted, tmp_path):
     cuts = sorted(curve)
     assert curve[cuts[0]]["recall"] > curve[cuts[-1]]["recall"]  # a higher cut keeps less
     assert curve[cuts[0]]["precision"] < curve[cuts[-1]]["precision"]
+
+
+def test_a_page_kept_with_its_source_teaches_our_other_renderings(site, tmp_path):
+    """A page labeled in one of our renderings, with its HTML kept, comes into another
+    rendering block by block: the labels `data build` gives it there, line for line."""
+    from boilerstrip.training.corpus import (in_rendering, label_page, load_labeled, read_pages,
+                                             write_labeled_page)
+
+    for page in list(read_pages(site["train"]))[:3]:
+        write_labeled_page(page, "markdown", tmp_path / page.id.replace("/", "_"), keep_source=True)
+        (path,) = (tmp_path / page.id.replace("/", "_")).rglob("*.lines")
+        loaded, _ = load_labeled(path)
+        assert loaded.markup is not None  # Markdown lines carry their markup rows
+        for rendering in ("scraper", "html"):
+            moved, direct = in_rendering(loaded, path, rendering), label_page(page, rendering)
+            assert moved.lines == direct.lines and moved.labels == direct.labels

@@ -141,11 +141,11 @@ def _table(data: ReportInput, after: dict, before: dict, label: str) -> str:
 
 def _changes(data: ReportInput, after: dict, before: dict) -> str:
     """The groups whose F1 moved most between the two models, largest first."""
+    if not before:
+        return ""
     moved = sorted(((_f1(after[n]) - _f1(before[n]), n) for n in after if n in before),
                    key=lambda change: -abs(change[0]))
     moved = [(change, name) for change, name in moved[:5] if abs(change) >= 0.0005]
-    if not before:
-        return ""
     if not moved:
         return f"<p>No change of 0.0005 or more from {html.escape(data.before_name)}.</p>"
     return ("<p>Largest changes from " + html.escape(data.before_name) + ": " + ", ".join(

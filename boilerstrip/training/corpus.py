@@ -333,11 +333,17 @@ def in_rendering(doc: LabeledDocument, path: Path, rendering: str) -> LabeledDoc
     """A labeled HTML page (one with a ``source:``) in another of our renderings: each
     line takes the label of the block it shows, so one labeled page teaches every model."""
     source_path = companion(path, doc, "source")
-    if source_path is None or rendering == doc.meta.get("render") or rendering not in RENDERINGS:
+    own = doc.meta.get("render", "")
+    own = own if own in RENDERINGS else "html"
+    if source_path is None or rendering == own or rendering not in RENDERINGS:
         return doc
-    block_labels = doc.labels  # the html rendering is one block a line
-    rendered = render_page(source_path.read_text(encoding="utf-8")).document(rendering)
-    labels = [block_labels[b] if b >= 0 else None for b in rendered.blocks]
+    page = render_page(source_path.read_text(encoding="utf-8"))
+    block_labels: dict[int, str | None] = {}
+    for block, label in zip(page.document(own).blocks, doc.labels):
+        if block >= 0:
+            block_labels.setdefault(block, label)
+    rendered = page.document(rendering)
+    labels = [block_labels.get(b) if b >= 0 else None for b in rendered.blocks]
     return LabeledDocument(rendered.lines, labels, {**doc.meta, "render": rendering}, rendered.markup)
 
 
