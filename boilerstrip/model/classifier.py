@@ -108,7 +108,8 @@ class LineClassifier:
     cut on P(content) = P(body) + P(title) at which a line is kept.  ``min_child_samples``
     is the leaf size; on fewer than a hundred times as many lines, leaves are smaller
     (``leaf_size_``); ``reg_lambda`` LightGBM's L2 penalty on leaf values (larger: leaves
-    that few lines support move the score less).  ``features`` names the line features stage one learns from (None:
+    that few lines support move the score less).  ``features`` names the line features
+    stage one learns from (None:
     every one this code computes); a model keeps working when later code computes more.
     ``n_jobs`` is LightGBM's threads for fitting; ``prediction_threads`` its threads for
     predicting, one by default: a document's lines gain nothing from more, and an OpenMP
