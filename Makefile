@@ -6,7 +6,7 @@ SHARED ?= ../shared/datasets
 EXAMPLE := data/examples/news_en.txt
 TRAIN_SETS := $(SHARED)/wceb2026.jsonl.gz $(SHARED)/daniel.jsonl.gz $(SHARED)/msv-big9.jsonl.gz $(SHARED)/zh-news.jsonl.gz
 
-.PHONY: run test install bench bench-html bench-batch adapt-bench model eval eval-renderers fuzz
+.PHONY: run test install bench bench-html bench-batch adapt-bench memory-bench model eval eval-renderers fuzz
 
 $(BIN)/boilerstrip: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ bench-batch: install  ## a WARC of 1,000 pages on 1 and 2 jobs beside trafilatur
 
 adapt-bench: install  ## adapt to 19 left-out sites with 1, 3, 5, 10 labeled pages (trains two base models first, about 15 min)
 	$(BIN)/python tools/bench_adapt.py --datasets $(SHARED) --work build/adapt-bench
+
+memory-bench: install  ## held-out sites with and without the memory of their other pages (shipped models)
+	$(BIN)/python tools/bench_memory.py --datasets $(SHARED)
 
 fuzz: install  ## 10 minutes of generated, broken markup through predict page.html
 	$(BIN)/python tools/fuzz.py --seconds 600

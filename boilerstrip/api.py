@@ -12,44 +12,52 @@ from typing import Literal
 from boilerstrip import pipeline
 from boilerstrip.batch import PageResult, classify_pages, pages_from_contents
 from boilerstrip.errors import BoilerstripError, InputError, PageTimeout
+from boilerstrip.features.memory import SiteMemory, site_of
 from boilerstrip.io.reading import InputFormat, decode_web
 from boilerstrip.model import LineClassifier
 from boilerstrip.model.shipped import default_model_path, load_model
 from boilerstrip.pipeline import LineLabel, Options, kept_lines
 
-__all__ = ["LineLabel", "PageResult", "classify", "classify_many", "classify_pages",
-           "default_model_path", "kept_lines", "load_model", "strip", "strip_html", "strip_many"]
+__all__ = ["LineLabel", "PageResult", "SiteMemory", "classify", "classify_many", "classify_pages",
+           "default_model_path", "kept_lines", "load_model", "site_of", "strip", "strip_html",
+           "strip_many"]
 
 Model = LineClassifier | str | Path | None
 
 
 def classify(text: str | list[str], model: Model = None, threshold: float | None = None,
-             input_format: InputFormat = "text") -> list[LineLabel]:
+             input_format: InputFormat = "text", memory: SiteMemory | None = None,
+             site: str = "") -> list[LineLabel]:
     """Label every line of ``text`` (a string, or a list of lines) body, title or boilerplate.
 
     ``input_format`` says what ``text`` is: plain text and Markdown are labeled line
     by line as they are; HTML is first rendered to lines, one block a line.
     ``threshold`` overrides the model's cut on P(content); higher keeps less.  Without
-    ``model``, the shipped model for ``input_format``.
+    ``model``, the shipped model for ``input_format``.  With ``memory`` (a ``SiteMemory``
+    a scraper keeps), the page is remembered as a page of ``site`` (say ``site_of(url)``)
+    and labeled with what the site's other pages hold, once it has seen two of them.
     """
-    return pipeline.classify(text, Options(input_format, threshold, model=model))
+    return pipeline.classify(text, Options(input_format, threshold, model=model, memory=memory,
+                                           remember=True), site)
 
 
 def strip(text: str | list[str], model: Model = None, threshold: float | None = None,
-          keep_title: bool = False, input_format: InputFormat = "text") -> str:
+          keep_title: bool = False, input_format: InputFormat = "text",
+          memory: SiteMemory | None = None, site: str = "") -> str:
     """The article in ``text``: its own kept lines, verbatim, in order, with their line endings."""
-    kept = kept_lines(classify(text, model, threshold, input_format), keep_title)
+    kept = kept_lines(classify(text, model, threshold, input_format, memory, site), keep_title)
     return "".join(line.text + line.ending for line in kept)
 
 
 def strip_html(html: str | bytes, model: Model = None, threshold: float | None = None,
-               keep_title: bool = False) -> str:
+               keep_title: bool = False, memory: SiteMemory | None = None,
+               site: str = "") -> str:
     """The article of an HTML page as text, one block a line.  Bytes are decoded as a
     browser does: by their BOM, the charset the page declares, as UTF-8, or by detection;
     what does not decode becomes U+FFFD."""
     if isinstance(html, bytes):
         html = decode_web(html, "<html>").text
-    return strip(html, model, threshold, keep_title, "html")
+    return strip(html, model, threshold, keep_title, "html", memory, site)
 
 
 def classify_many(pages: Iterable[str | bytes], input_format: InputFormat = "html",

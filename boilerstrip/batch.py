@@ -24,10 +24,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 from boilerstrip.errors import BoilerstripError, InputError, PageTimeout
 from boilerstrip.features import document_features
+from boilerstrip.features.memory import SiteMemory, site_of
 from boilerstrip.io.pages import Page
 from boilerstrip.io.reading import decode_web, file_blocks, iter_decoded, join_blocks
 from boilerstrip.pipeline import (MAX_HTML_CHARS, Document, LineLabel, Options, classifier_for,
@@ -100,6 +101,43 @@ def classify_pages(pages: Iterable[Page], options: Options = Options("auto"), jo
         yield result
 
 
+def page_site(page: Page) -> str:
+    """The site a page of a batch belongs to, for site memory: its URL's host, else the
+    folder its file is in."""
+    if page.url:
+        return site_of(page.url)
+    return str(page.path.parent) if page.path is not None else ""
+
+
+def build_site_memory(pages: Iterable[Page], options: Options, jobs: int = 1,
+                      memory: SiteMemory | None = None) -> SiteMemory:
+    """A first pass over a batch: every readable page's lines, as the model will see them,
+    added to ``memory`` (a new one if None) under its site (``page_site``).  Pages that
+    cannot be read are left out here; the labeling pass reports them."""
+    memory = SiteMemory() if memory is None else memory
+    chunks = _chunks(iter(pages))
+    if jobs <= 1:
+        for chunk in chunks:
+            memory.add_many(_page_lines(chunk, options))
+        return memory
+    pool = _pool(_Job(options, None), jobs)
+    pending: deque[Future] = deque()
+    try:
+        for chunk in chain(chunks, [None]):
+            if chunk is not None:
+                pending.append(pool.submit(_page_lines_in_worker, chunk))
+            while pending and (chunk is None or len(pending) >= 2 * jobs):
+                try:
+                    memory.add_many(pending.popleft().result())
+                except BrokenProcessPool:  # a page killed its worker: the labeling pass says
+                    pending.clear()  # lost with the pool: their pages go without memory
+                    pool.shutdown(cancel_futures=True)
+                    pool = _pool(_Job(options, None), jobs)
+    finally:
+        pool.shutdown(cancel_futures=True)
+    return memory
+
+
 def _chunks(pages: Iterator[Page]) -> Iterator[list[Page]]:
     while True:
         chunk, chars = [], 0
@@ -142,12 +180,26 @@ def _classify_in_worker(chunk: list[Page]) -> list[PageResult]:
     return classify_chunk(chunk, job.options, job.page_timeout, job.keep_lines)
 
 
+def _page_lines_in_worker(chunk: list[Page]) -> list[tuple[str, list[str]]]:
+    return _page_lines(chunk, _worker["job"].options)
+
+
+def _page_lines(chunk: list[Page], options: Options) -> list[tuple[str, list[str]]]:
+    found = []
+    for page in chunk:
+        try:
+            found.append((page_site(page), _page_document(page, options)[0].lines))
+        except Exception:  # noqa: BLE001 - the labeling pass reports what fails
+            continue
+    return found
+
+
 def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | None,
                    keep_lines: bool = True) -> list[PageResult]:
     """Read and prepare each page under the time limit, then label the chunk's pages with
     one call to the trees per model (``keep_lines``: see ``classify_pages``)."""
     results: list[PageResult] = []
-    prepared: dict[int, list] = {}  # id of the classifier: [(result, document, features)]
+    prepared: dict[int, list] = {}  # id of the classifier: [(result, document, features, site)]
     classifiers = {}
     for page in chunk:
         result = PageResult(page)
@@ -164,11 +216,13 @@ def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | No
             result.error, result.exit_code = f"{page.id}: cannot process: {error!r}", 1
         else:
             classifiers[id(classifier)] = classifier
-            prepared.setdefault(id(classifier), []).append((result, document, features))
+            prepared.setdefault(id(classifier), []).append(
+                (result, document, features, page_site(page)))
     for key, group in prepared.items():
-        labeled = classify_documents([d for _, d, _ in group], classifiers[key], options.threshold,
-                                     [f for _, _, f in group])
-        for (result, _, _), lines in zip(group, labeled):
+        labeled = classify_documents([d for _, d, _, _ in group], classifiers[key],
+                                     options.threshold, [f for _, _, f, _ in group],
+                                     options.memory, [s for *_, s in group], options.remember)
+        for (result, *_), lines in zip(group, labeled):
             result.lines = lines
             if not keep_lines:
                 result.article, result.headline = result.text(options.keep_title), result.title

@@ -19,6 +19,7 @@ import typer
 from boilerstrip import api
 from boilerstrip.errors import BoilerstripError, EncodingError, InputError, LabeledDataError
 from boilerstrip.features import FEATURE_SETS
+from boilerstrip.features.memory import SiteMemory
 from boilerstrip.cli_batch import BatchRun
 from boilerstrip.io.atomic import atomic_output, write_atomic
 from boilerstrip.io.pages import JSONL_SUFFIXES, is_container
@@ -109,6 +110,17 @@ class FieldChoice(str, Enum):
     markdown = "markdown"
 
 
+def _site_memory(wanted: bool, path: Path | None) -> SiteMemory | None:
+    """The site memory ``predict`` starts from: the one saved at ``path`` if it exists, an
+    empty one if asked for, else None."""
+    if path is not None and path.exists():
+        try:
+            return SiteMemory.load(path)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    return SiteMemory() if wanted or path is not None else None
+
+
 @app.command()
 def predict(
     files: list[str] = typer.Argument(..., help="Pages to strip: text, Markdown or HTML files, "
@@ -159,14 +171,25 @@ def predict(
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
                                             help="Progress bar on standard error (default: when "
                                                  "it is a terminal, for batches)."),
+    site_memory: bool = typer.Option(
+        False, "--site-memory",
+        help="Read every page first and label each with what its site's other pages hold "
+             "(menus, footers, related blocks recur; articles do not). A page's site is its "
+             "URL's host (JSON Lines, WARC), else its folder."),
+    memory_file: Optional[Path] = typer.Option(
+        None, "--memory-file",
+        help="Site memory kept across runs (implies --site-memory): read from this file if it "
+             "exists, given this batch's pages, and written back."),
 ) -> None:
     """Print the article lines of each page, verbatim and in order (HTML: one block a line).
 
     Several pages (files, folders, JSON Lines, WARC) run as a batch on --jobs processes: a
     page that fails is reported and the others go on; a summary ends the run on standard
-    error, and the exit code is the highest of the failed pages' (0 when none failed)."""
+    error, and the exit code is the highest of the failed pages' (0 when none failed).
+    With --site-memory, every page is read twice: once for the memory, once to label it."""
     try:
         classifier = api.load_model(model) if model else None
+        memory = _site_memory(site_memory, memory_file)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     options = Options(input_format.value, threshold, keep_title, classifier, encoding, lenient)
@@ -175,14 +198,14 @@ def predict(
     one_page = (len(files) == 1 and (files[0] == "-" or not (Path(files[0]).is_dir()
                                                             or is_container(Path(files[0])))))
     if not (one_page and output_dir is None and chosen != "records" and jobs is None
-            and page_timeout is None and not skip_existing):
+            and page_timeout is None and not skip_existing and memory is None):
         if output is not None and output_dir is not None:
             raise typer.BadParameter("give -o or --output-dir, not both", param_hint="-o")
         if skip_existing and output_dir is None and not (output and chosen == "records"):
             raise typer.BadParameter("resumes --output-dir, or -o FILE.jsonl with records",
                                      param_hint="--skip-existing")
         batch = BatchRun(files, options, chosen, glob, field.value, page_timeout, skip_existing,
-                         with_labels)
+                         with_labels, memory, memory_file)
         raise typer.Exit(batch.run(output, output_dir, jobs, progress))
     if output is None:
         status, _ = _predict_files(files, sys.stdout.buffer, options, OutputFormatChoice(chosen))
@@ -244,6 +267,10 @@ def train(
     feature_set: int = typer.Option(max(FEATURE_SETS), min=min(FEATURE_SETS), max=max(FEATURE_SETS),
                                     help="The features to learn from: 1 as the shipped models, "
                                          "2 adds the text-layout features."),
+    site_memory: bool = typer.Option(
+        True, "--site-memory/--no-site-memory",
+        help="Also fit the memory stage: what a site's other pages hold, used by "
+             "predict --site-memory (pages of a site with no memory are labeled without it)."),
 ) -> None:
     """Train a model, or adapt one to your pages (--base); writes MODEL and its model card
     beside it."""
@@ -258,7 +285,7 @@ def train(
         labeled_weight=labeled_weight, threshold=_threshold_option(threshold),
         renderings_per_page=renderings_per_page, feature_set=feature_set, jobs=jobs,
         exclude_sites=frozenset(exclude_site or ()), base=None if base is None else _model_path(base),
-        adapt_rounds=adapt_rounds)
+        adapt_rounds=adapt_rounds, site_memory=site_memory)
     try:
         meta = train_model(data, output, options)
     except BoilerstripError as error:
@@ -340,16 +367,23 @@ def evaluate(
         None, "--report", help="Write an HTML report with plots here (index.html): F1 by dataset, "
                                "language and site, precision and recall over the cut, and "
                                "before/after with --compare."),
+    site_memory: bool = typer.Option(
+        False, "--site-memory",
+        help="Label each page with what the other evaluated pages of its site hold (as predict "
+             "--site-memory does on a batch); 'before' is then the same model without memory, "
+             "unless --compare names another."),
 ) -> None:
     """Line-level P/R/F1 and kept-text F1 per dataset and language, beside the baselines.
 
     Pages with a gold text (page datasets, and `data build` output) are scored against it;
     hand-labeled pages against the text of their body lines."""
     from boilerstrip.evaluation import BASELINES, Evaluation, evaluate_documents
+    from boilerstrip.evaluation.evaluate import site_memory_of
     from boilerstrip.training.corpus import evaluation_split, iter_documents
 
     keep = report_dir is not None
-    total, before = Evaluation(keep_probabilities=keep), Evaluation() if compare else None
+    total = Evaluation(keep_probabilities=keep)
+    before = Evaluation() if compare or site_memory else None
     cuts: list[float] = []
     try:
         renderings = _renderings(rendering)
@@ -357,15 +391,20 @@ def evaluate(
             kind = "html" if each == "html" else "text"
             classifier = api.load_model(model, kind)
             cuts.append(classifier.threshold if threshold is None else threshold)
-            other = api.load_model(_model_path(compare), kind) if compare else None
+            other = (api.load_model(_model_path(compare), kind) if compare
+                     else classifier if site_memory else None)
             suffix = f" [{each}]" if len(renderings) > 1 else ""
             for source in data:
                 documents = iter_documents([source], evaluation_split(source, split), each)
+                memory = None
+                if site_memory:
+                    documents = list(documents)
+                    memory = site_memory_of(documents)
                 if other is not None:
                     documents = list(documents)
                     evaluate_documents(other, documents, threshold, (), before, suffix)
                 evaluate_documents(classifier, documents, threshold,
-                                   tuple(BASELINES) if baselines else (), total, suffix)
+                                   tuple(BASELINES) if baselines else (), total, suffix, memory)
     except BoilerstripError as error:
         raise typer.Exit(_fail(error)) from None
     if not total.groups:  # scoring nothing is not a score of 0 or 1: say why, and fail
@@ -386,7 +425,8 @@ def evaluate(
         try:
             page = write_report(report_dir, ReportInput(
                 total, model.name if model else "the shipped model", cuts[0], before,
-                _model_name(compare) if compare else "", [str(d) for d in data]))
+                _model_name(compare) if compare else "without site memory" if site_memory else "",
+                [str(d) for d in data]))
         except BoilerstripError as error:
             raise typer.Exit(_fail(error)) from None
         typer.echo(f"wrote {page}")

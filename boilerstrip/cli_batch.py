@@ -10,11 +10,13 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
-from boilerstrip.batch import PageResult, classify_pages, default_jobs
+from boilerstrip.batch import PageResult, build_site_memory, classify_pages, default_jobs
+from boilerstrip.features.memory import SiteMemory
 from boilerstrip.errors import InputError
 from boilerstrip.io.pages import Page, is_container, iter_pages, open_compressed
 from boilerstrip.output import DirectoryWriter, StreamWriter, compressed_output
@@ -28,10 +30,14 @@ class BatchRun:
 
     def __init__(self, files: list[str], options: Options, output_format: str, glob: str,
                  field: str, page_timeout: float | None, skip_existing: bool,
-                 with_labels: bool) -> None:
+                 with_labels: bool, site_memory: SiteMemory | None = None,
+                 memory_file: Path | None = None) -> None:
+        """``site_memory`` (an empty one, or one read from ``memory_file``) is given this
+        batch's pages first, then labels them; it is saved back to ``memory_file``."""
         self.files, self.options, self.output_format = files, options, output_format
         self.glob, self.field, self.page_timeout = glob, field, page_timeout
         self.skip_existing, self.with_labels = skip_existing, with_labels
+        self.site_memory, self.memory_file = site_memory, memory_file
         self.pages = self.failed = self.skipped = self.size = self.status = 0
 
     def run(self, output: Path | None, output_dir: Path | None, jobs: int | None,
@@ -43,6 +49,17 @@ class BatchRun:
         if jobs is None:
             jobs = default_jobs() if self._large() else 1
         started = time.perf_counter()
+        if self.site_memory is not None:
+            memory = build_site_memory(iter_pages(self.files, self.glob, self.field, forced),
+                                       self.options, jobs, self.site_memory)
+            self.options = replace(self.options, memory=memory)
+            if self.memory_file is not None:
+                try:
+                    memory.save(self.memory_file)
+                except OSError as exc:
+                    typer.echo(f"boilerstrip: {self.memory_file}: cannot write: "
+                               f"{exc.strerror or exc}", err=True)
+                    return InputError.exit_code
         try:
             with ExitStack() as stack:
                 if output_dir is not None:

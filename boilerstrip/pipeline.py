@@ -5,7 +5,7 @@ evaluation all take:
       → features → probabilities (stage one, stage two) → labels → output
 
 ``Options`` carries the choices a caller makes (input format, threshold, keep-title,
-model, encoding) through it in one frozen object.
+model, encoding, site memory) through it in one frozen object.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from boilerstrip.io.lines import iter_line_batches, split_lines
 from boilerstrip.io.reading import (InputFormat, decode_web, file_blocks, iter_decoded, join_blocks,
                                     sniff_format, source_name)
 from boilerstrip.features import document_features
+from boilerstrip.features.memory import SiteMemory
 from boilerstrip.model import LineClassifier, content_probability, labels_from_proba
 from boilerstrip.model.shipped import load_model
 from boilerstrip.rendering import markdown_markup, render_page
@@ -38,7 +39,9 @@ class Options:
     loaded classifier or a model file; None takes the shipped model for the input format.
     ``encoding`` forces how bytes are decoded.  HTML is always decoded as browsers do
     (invalid bytes become U+FFFD); ``lenient`` decodes text and Markdown that way too,
-    instead of refusing a file that is not valid in its encoding.
+    instead of refusing a file that is not valid in its encoding.  ``memory`` holds what
+    other pages of each site hold (``features.memory``): a page of a site it knows well
+    enough is labeled with it.  ``remember`` adds each page labeled to ``memory`` too.
     """
 
     input_format: InputFormat | Literal["auto"] = "text"
@@ -47,6 +50,8 @@ class Options:
     model: LineClassifier | str | Path | None = None
     encoding: str | None = None
     lenient: bool = False
+    memory: SiteMemory | None = None
+    remember: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,30 +111,49 @@ def classifier_for(options: Options, input_format: InputFormat) -> LineClassifie
 
 
 def label_document(classifier: LineClassifier, lines: list[str], markup: np.ndarray | None,
-                   threshold: float | None = None) -> tuple[list[str | None], np.ndarray]:
-    """Each line's label (None if blank) and probability row: features, both stages, the cut
-    (the model's own unless ``threshold`` is given)."""
-    (proba,) = classifier.predict_proba([lines], [markup])
+                   threshold: float | None = None, memory: SiteMemory | None = None,
+                   site: str = "") -> tuple[list[str | None], np.ndarray]:
+    """Each line's label (None if blank) and probability row: features, both stages (or the
+    memory stage, with what ``memory`` holds of ``site``), the cut (the model's own unless
+    ``threshold`` is given)."""
+    features = document_features(lines, markup)
+    memories = None if memory is None else [memory.features(lines, features[1], site)]
+    (proba,) = classifier.predict_proba_features([lines], [features], memories)
     cut = classifier.threshold if threshold is None else threshold
     return labels_from_proba(proba, cut), proba
 
 
 def classify_documents(documents: list[Document], classifier: LineClassifier,
                        threshold: float | None = None,
-                       features: list[tuple[np.ndarray, np.ndarray]] | None = None
-                       ) -> list[list[LineLabel]]:
+                       features: list[tuple[np.ndarray, np.ndarray]] | None = None,
+                       memory: SiteMemory | None = None, sites: list[str] | None = None,
+                       remember: bool = False) -> list[list[LineLabel]]:
     """Every line of each document labeled, the documents' trees run in one call.
-    ``features`` are the documents' ``document_features`` if already computed."""
+    ``features`` are the documents' ``document_features`` if already computed.  With
+    ``memory``, each document (of its site in ``sites``) gets site-memory features; with
+    ``remember``, it is added to the memory first (it never counts for itself)."""
     if features is None:
         features = [document_features(d.lines, d.markup) for d in documents]
-    probas = classifier.predict_proba_features([d.lines for d in documents], features)
+    memories = None
+    if memory is not None:
+        sites = sites or [""] * len(documents)
+        if remember:
+            for document, site in zip(documents, sites):
+                memory.add(document.lines, site)
+        memories = [memory.features(d.lines, f[1], site)
+                    for d, f, site in zip(documents, features, sites)]
+    probas = classifier.predict_proba_features([d.lines for d in documents], features, memories)
     cut = classifier.threshold if threshold is None else threshold
     return [_line_labels(d, labels_from_proba(p, cut), p) for d, p in zip(documents, probas)]
 
 
 def classify_document(document: Document, classifier: LineClassifier,
-                      threshold: float | None = None) -> list[LineLabel]:
-    return classify_documents([document], classifier, threshold)[0]
+                      threshold: float | None = None, options: Options | None = None,
+                      site: str = "") -> list[LineLabel]:
+    """One document labeled (with the options' site memory, as a page of ``site``)."""
+    memory, remember = (None, False) if options is None else (options.memory, options.remember)
+    return classify_documents([document], classifier, threshold, None, memory, [site],
+                              remember)[0]
 
 
 def _line_labels(document: Document, labels: list[str | None], proba: np.ndarray
@@ -142,11 +166,13 @@ def _line_labels(document: Document, labels: list[str | None], proba: np.ndarray
                                                     content, html, sources)]
 
 
-def classify(text: str | list[str], options: Options) -> list[LineLabel]:
-    """Every line of ``text`` labeled (``options.input_format`` must not be auto)."""
+def classify(text: str | list[str], options: Options, site: str = "") -> list[LineLabel]:
+    """Every line of ``text`` labeled (``options.input_format`` must not be auto), as a
+    page of ``site`` for the options' site memory."""
     input_format = "text" if options.input_format == "auto" else options.input_format
     document = document_from_text(text, input_format)
-    return classify_document(document, classifier_for(options, input_format), options.threshold)
+    return classify_document(document, classifier_for(options, input_format), options.threshold,
+                             options, site)
 
 
 def file_format(name: str, head: bytes, options: Options) -> InputFormat:

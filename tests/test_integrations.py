@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -82,13 +83,11 @@ def test_spark_strips_a_column_in_local_mode(tmp_path, datasets):
     assert texts == {row["url"]: boilerstrip.strip_html(row["html"]) for row in rows}
 
 
-def test_scrapy_crawl_of_a_local_site(tmp_path, datasets):
-    """A real crawl: Scrapy follows the links of an index page served by an HTTP server on
-    127.0.0.1, and the pipeline set in the settings gives each item its article and title."""
-    pytest.importorskip("scrapy")
-    rows = aeb_pages(datasets, 8)
+def _crawl(tmp_path: Path, rows: list[dict], settings: dict) -> list[dict]:
+    """Scrapy follows the links of an index page served by an HTTP server on 127.0.0.1 to
+    the pages of ``rows``, with the pipeline and ``settings``; returns the items."""
     site = tmp_path / "site"
-    site.mkdir()
+    site.mkdir(exist_ok=True)
     for i, row in enumerate(rows):
         (site / f"{i}.html").write_text(row["html"], encoding="utf-8")
     (site / "index.html").write_text("".join(f'<a href="{i}.html">{i}</a>' for i in range(len(rows))),
@@ -106,7 +105,7 @@ def test_scrapy_crawl_of_a_local_site(tmp_path, datasets):
                 start_urls = ["http://127.0.0.1:{port}/index.html"]
                 custom_settings = {{
                     "ITEM_PIPELINES": {{"boilerstrip.integrations.scrapy.BoilerstripPipeline": 300}},
-                    "BOILERSTRIP_LABELS_FIELD": "lines",
+                    **{settings!r},
                 }}
 
                 def parse(self, response):
@@ -123,7 +122,15 @@ def test_scrapy_crawl_of_a_local_site(tmp_path, datasets):
     finally:
         server.terminate()
         server.wait()
-    items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_scrapy_crawl_of_a_local_site(tmp_path, datasets):
+    """A real crawl, and the pipeline set in the settings gives each item its article and
+    title."""
+    pytest.importorskip("scrapy")
+    rows = aeb_pages(datasets, 8)
+    items = _crawl(tmp_path, rows, {"BOILERSTRIP_LABELS_FIELD": "lines"})
     assert len(items) == len(rows)
     for item in items:
         row = rows[int(item["url"].rsplit("/", 1)[1].split(".")[0])]
@@ -132,3 +139,21 @@ def test_scrapy_crawl_of_a_local_site(tmp_path, datasets):
         labeled = boilerstrip.classify(row["html"], input_format="html")
         assert item["title"] == " ".join(l.text.strip() for l in labeled if l.label == "title")
         assert [line[1] for line in item["lines"]] == [l.label for l in labeled]
+
+
+def test_scrapy_crawl_keeps_a_site_memory_across_crawls(tmp_path, datasets):
+    """BOILERSTRIP_SITE_MEMORY names a file: the crawl remembers each page under its host,
+    saves the memory when the spider closes, and a second crawl of the same pages reads it
+    and counts none of them twice.  Every item keeps lines of its own page only."""
+    pytest.importorskip("scrapy")
+    rows = aeb_pages(datasets, 8)
+    memory_file = tmp_path / "sites.memory.json.gz"
+    for _ in range(2):
+        items = _crawl(tmp_path, rows, {"BOILERSTRIP_SITE_MEMORY": str(memory_file)})
+        memory = boilerstrip.SiteMemory.load(memory_file)
+        assert memory.sites == ["127.0.0.1"] and memory.pages("127.0.0.1") == len(rows)
+    assert len(items) == len(rows)
+    for item in items:
+        row = rows[int(item["url"].rsplit("/", 1)[1].split(".")[0])]
+        shown = [l.text for l in boilerstrip.classify(row["html"], input_format="html")]
+        assert set(item["text"].splitlines()) <= set(shown)

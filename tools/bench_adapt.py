@@ -7,6 +7,8 @@ Then for each site and each base, the site's pages (those whose gold text is in 
 shuffled with a seed; the first ten are the pool that labeled pages are drawn from, and the
 rest are scored, always the same ones:
 - zero-shot: the base model;
+- site memory: the base model with the memory of the site's other pages, all unlabeled (its
+  memory stage, as `predict --site-memory` runs it on a crawl of the site);
 - adapted with 1, 3, 5 and 10 labeled pages of the site (`train --base`, the pages written
   as `data build` writes them), with the seconds each adaptation took;
 - what the adapted model (5 pages) loses elsewhere: kept-text F1 on the held-out (test) sites
@@ -29,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from boilerstrip.evaluation import evaluate_documents
+from boilerstrip.evaluation.evaluate import site_memory_of
 from boilerstrip.model.file import load_model_file
 from boilerstrip.training import TrainingOptions, train
 from boilerstrip.training.corpus import label_page, passes_gold_gate, read_pages, write_labeled_page
@@ -67,9 +70,9 @@ def base_model(kind: str, work: Path, datasets: Path, sites: dict[str, str]) -> 
     return path
 
 
-def f1(model_path: Path, documents: list) -> float:
+def f1(model_path: Path, documents: list, memory=None) -> float:
     model = load_model_file(model_path)
-    report = evaluate_documents(model, documents, baselines=()).report()
+    report = evaluate_documents(model, documents, baselines=(), memory=memory).report()
     return report["all"]["kept_text"]["boilerstrip"]["f1"]
 
 
@@ -121,8 +124,9 @@ def main() -> None:
         for site, dataset in sites.items():
             pages = site_pages(args.datasets, dataset, site, rendering)
             pool, scored = pages[:POOL], [(doc, page.main_text) for page, doc in pages[POOL:]]
+            memory = site_memory_of([(doc, None) for _, doc in pages])
             row = {"site": site, "dataset": dataset, "scored_pages": len(scored),
-                   "zero_shot": f1(base, scored)}
+                   "zero_shot": f1(base, scored), "memory": f1(base, scored, memory)}
             with tempfile.TemporaryDirectory() as folder:
                 for shots in SHOTS:
                     model, seconds = adapt(base, pool, shots, Path(folder))
@@ -142,17 +146,18 @@ def main() -> None:
 
 def print_table(kind: str, rows: list[dict], base_elsewhere: float) -> None:
     print(f"\n{kind}: kept-text F1 on each left-out site's scored pages")
-    print("| site | dataset | scored pages | zero-shot | " +
+    print("| site | dataset | scored pages | zero-shot | site memory | " +
           " | ".join(f"{k} page{'s' * (k > 1)}" for k in SHOTS)
           + " | recognised (5) | loss elsewhere (5) |")
-    print("|---|---|---:|---:|" + "---:|" * len(SHOTS) + "---:|---:|")
+    print("|---|---|---:|---:|---:|" + "---:|" * len(SHOTS) + "---:|---:|")
     for row in rows:
         print(f"| {row['site']} | {row['dataset']} | {row['scored_pages']} | {row['zero_shot']:.3f} | "
+              f"{row['memory']:.3f} | "
               + " | ".join(f"{row[f'adapted_{k}']:.3f}" for k in SHOTS)
               + f" | {row['recognised_5']:.0%} | {row['elsewhere_loss_5']:+.4f} |")
     mean = {key: np.mean([row[key] for row in rows]) for key in
-            ["zero_shot", *(f"adapted_{k}" for k in SHOTS), "elsewhere_loss_5"]}
-    print(f"| mean | | | {mean['zero_shot']:.3f} | "
+            ["zero_shot", "memory", *(f"adapted_{k}" for k in SHOTS), "elsewhere_loss_5"]}
+    print(f"| mean | | | {mean['zero_shot']:.3f} | {mean['memory']:.3f} | "
           + " | ".join(f"{mean[f'adapted_{k}']:.3f}" for k in SHOTS)
           + f" | | {mean['elsewhere_loss_5']:+.4f} |")
     gap0 = 1 - mean["zero_shot"]

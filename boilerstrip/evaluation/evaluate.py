@@ -11,6 +11,7 @@ import numpy as np
 
 from boilerstrip.evaluation.baselines import BASELINES
 from boilerstrip.evaluation.metrics import aeb_metrics, shingle_match
+from boilerstrip.features.memory import SiteMemory
 from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier
 from boilerstrip.model.classifier import label_ids
@@ -77,6 +78,22 @@ class Evaluation:
         }
 
 
+def memory_site(doc: LabeledDocument) -> str:
+    """The site memory key of an evaluated document: its dataset and site, in its rendering."""
+    return "\t".join(doc.meta.get(key, "") for key in ("dataset", "site", "render"))
+
+
+def site_memory_of(documents: Iterable[tuple[LabeledDocument, str | None]]) -> SiteMemory:
+    """A memory of every document's lines under its site (``memory_site``): each page is
+    then labeled with what the other evaluated pages of its site hold, as ``predict
+    --site-memory`` does on a batch.  Only the lines are read, never the labels."""
+    memory = SiteMemory()
+    for doc, _ in documents:
+        if doc.meta.get("site"):
+            memory.add(doc.lines, memory_site(doc))
+    return memory
+
+
 def shown_lines(doc: LabeledDocument) -> list[str]:
     """The lines as a reader sees them: Markdown is scored on link text, not its URL."""
     if writes_markdown(doc.meta.get("render", "")):
@@ -104,15 +121,19 @@ def threshold_scores(documents: Sequence[LabeledDocument], rows: Sequence[np.nda
 def evaluate_documents(model: LineClassifier,
                        documents: Iterable[tuple[LabeledDocument, str | None]],
                        threshold: float | None = None, baselines: Sequence[str] = tuple(BASELINES),
-                       evaluation: Evaluation | None = None, suffix: str = "") -> Evaluation:
+                       evaluation: Evaluation | None = None, suffix: str = "",
+                       memory: SiteMemory | None = None) -> Evaluation:
     """Score ``model`` and the named baselines on (LabeledDocument, gold text or None) pairs.
 
     Scores add into ``evaluation`` when given, under group names ending in ``suffix``.
     Without a gold text (labeled-lines files), the reference is the document's body lines.
+    With ``memory``, each document is labeled with what it holds of the document's site
+    (``site_memory_of``).
     """
     evaluation = Evaluation() if evaluation is None else evaluation
     for doc, gold in documents:
-        predicted, proba = label_document(model, doc.lines, doc.markup, threshold)
+        predicted, proba = label_document(model, doc.lines, doc.markup, threshold, memory,
+                                          memory_site(doc))
         reference = gold if gold is not None else "\n".join(
             line for line, label in zip(doc.lines, doc.labels) if label == "body")
         lang = doc.meta.get("lang") or "unknown"

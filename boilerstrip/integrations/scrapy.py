@@ -11,6 +11,9 @@ In ``settings.py``::
     BOILERSTRIP_INPUT_FORMAT = "html"   # or text, markdown
     BOILERSTRIP_MODEL = None            # a model file (default: the shipped one)
     BOILERSTRIP_KEEP_TITLE = False      # keep the headline in the text too
+    BOILERSTRIP_SITE_MEMORY = None      # True, or a file kept across crawls: remember each
+                                        # page under its URL's host, and label the pages of a
+                                        # site with what its other pages hold (SiteMemory)
 
 Stripping runs in Twisted's thread pool, so the crawl's reactor never waits on it; a page
 that cannot be read (bytes are decoded as a browser does) drops its item with the reason.
@@ -18,6 +21,7 @@ that cannot be read (bytes are decoded as a browser does) drops its item with th
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -25,6 +29,7 @@ from scrapy.exceptions import DropItem
 from twisted.internet.threads import deferToThread
 
 from boilerstrip.batch import classify_chunk
+from boilerstrip.features.memory import SiteMemory
 from boilerstrip.io.pages import Page
 from boilerstrip.pipeline import Options, classifier_for
 
@@ -40,8 +45,17 @@ class BoilerstripPipeline:
         self.drop_source = settings.getbool("BOILERSTRIP_DROP_SOURCE", True)
         self.keep_title = settings.getbool("BOILERSTRIP_KEEP_TITLE", False)
         input_format = settings.get("BOILERSTRIP_INPUT_FORMAT", "html")
+        memory = settings.get("BOILERSTRIP_SITE_MEMORY")
+        is_path = isinstance(memory, str) and memory.lower() not in ("1", "true", "0", "false", "")
+        self.memory_file = Path(memory) if is_path else None
+        self.memory = None
+        if self.memory_file is not None and self.memory_file.exists():
+            self.memory = SiteMemory.load(self.memory_file)
+        elif is_path or settings.getbool("BOILERSTRIP_SITE_MEMORY", False):
+            self.memory = SiteMemory()
         self.options = Options(input_format, settings.getfloat("BOILERSTRIP_THRESHOLD") or None,
-                               self.keep_title, settings.get("BOILERSTRIP_MODEL"))
+                               self.keep_title, settings.get("BOILERSTRIP_MODEL"),
+                               memory=self.memory, remember=self.memory is not None)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "BoilerstripPipeline":
@@ -49,6 +63,10 @@ class BoilerstripPipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         classifier_for(self.options, self.options.input_format)  # load the model once, up front
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.memory is not None and self.memory_file is not None:
+            self.memory.save(self.memory_file)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         return deferToThread(self._strip, item)
@@ -59,7 +77,7 @@ class BoilerstripPipeline:
         if page is None:
             raise DropItem(f"no '{self.source}' field to strip")
         name = str(adapter.get("url") or self.source)
-        (result,) = classify_chunk([Page(name, "scrapy", content=page,
+        (result,) = classify_chunk([Page(name, "scrapy", url=adapter.get("url"), content=page,
                                          input_format=self.options.input_format)],
                                    self.options, None)
         if not result.ok:

@@ -27,6 +27,11 @@ def split_lines(text: str) -> tuple[list[str], list[str]]:
     return lines, endings
 
 
+def line_key(line: str) -> str:
+    """A line as a site's template and memory look it up: its words, whatever the spacing."""
+    return " ".join(line.split())
+
+
 def is_blank(line: str) -> bool:
     return not line.strip()
 

@@ -5,7 +5,9 @@ own features and its neighbours'.  Stage two labels each line boilerplate, body 
 title from the same features plus what stage one believes about the lines around
 it (a window of content probabilities), the way a sequence model would smooth its
 decisions; it is trained on out-of-fold stage-one predictions so it learns from
-honest ones.
+honest ones.  A model may also have a memory stage: stage two again, with what the site's
+other pages hold (``features.memory``) as more features; it labels the pages whose site
+memory knows, and stage two all others, so a page without memory is labeled as before.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 
 from boilerstrip.features import FEATURE_NAMES, document_features
 from boilerstrip.features.context import shift, window_mean
+from boilerstrip.features.memory import MEMORY_NAMES
 from boilerstrip.model.decoding import decode_document
 from boilerstrip.io.labeled import LABELS
 
@@ -114,7 +117,8 @@ class LineClassifier:
     ``n_jobs`` is LightGBM's threads for fitting; ``prediction_threads`` its threads for
     predicting, one by default: a document's lines gain nothing from more, and an OpenMP
     pool started in a process that later forks deadlocks the children.
-    After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters, and ``site_`` what
+    After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters, ``stage_memory_``
+    the memory stage's (None when it was fitted without site memory), and ``site_`` what
     a model adapted to one site knows of it (``model.site``; None otherwise).
 
     It follows scikit-learn's estimator conventions (parameters in ``__init__``,
@@ -182,20 +186,23 @@ class LineClassifier:
         }
 
     def _train(self, X: np.ndarray, y: np.ndarray, names: Sequence[str], weight: np.ndarray,
-               binary: bool = False, init: Any = None) -> lgb.Booster:
+               binary: bool = False, init: Any = None, col_wise: bool = False) -> lgb.Booster:
         """One LightGBM fit (``binary``: content or not, for stage one), with leaves of
-        ``leaf_size_`` lines; ``init`` (trees of the same stage) is boosted further instead."""
+        ``leaf_size_`` lines; ``init`` (trees of the same stage) is boosted further instead.
+        ``col_wise`` fixes how LightGBM's threads build histograms, which it otherwise chooses
+        by timing both: the memory stage came out differently rounded between two runs."""
         import lightgbm as lgb  # training only: prediction calls the C library (model.trees)
 
         data = lgb.Dataset(X, label=y, weight=weight, feature_name=list(names),
                            free_raw_data=True, params={"min_data_in_bin": 1} if len(y) < 1000 else None)
         start = None if init is None else lgb.Booster(model_str=init.model_to_string())
-        return lgb.train(self._lgb_params(binary), data, num_boost_round=self.n_estimators,
-                         init_model=start)
+        params = {**self._lgb_params(binary), **({"force_col_wise": True} if col_wise else {})}
+        return lgb.train(params, data, num_boost_round=self.n_estimators, init_model=start)
 
     def fit_matrix(self, X: np.ndarray, y: np.ndarray, doc_sizes: Sequence[int],
                    groups: Sequence[object] | None = None, sample_weight: np.ndarray | None = None,
-                   base: "LineClassifier | None" = None) -> "LineClassifier":
+                   base: "LineClassifier | None" = None, memory: np.ndarray | None = None
+                   ) -> "LineClassifier":
         """Fit on a feature matrix built by ``documents_to_matrix``.
 
         ``groups`` names each document's page: copies of one page (other
@@ -204,6 +211,9 @@ class LineClassifier:
         ``base``, a fitted model, is adapted instead of starting anew: each stage (and each
         out-of-fold stage one) starts from the base's trees of that stage and adds
         ``n_estimators`` trees fitted to what they get wrong, on the base's features.
+        ``memory`` (MEMORY_NAMES of each line, NaN rows where its page had no site memory)
+        also fits the memory stage; an adapted model keeps the base's, for pages not of its
+        site.
         """
         weight = token_weights(X) * (1.0 if sample_weight is None else sample_weight)
         if base is not None:
@@ -234,6 +244,14 @@ class LineClassifier:
         self.stage_one_ = self._train(X, content, names, weight, binary=True, init=init_one)
         stacked = np.hstack([X, context_features(out_of_fold, doc_sizes)])
         self.stage_two_ = self._train(stacked, y, names + CONTEXT_NAMES, weight, init=init_two)
+        # An adapted model keeps its base's memory stage, for pages not of its site.
+        self.stage_memory_ = None if base is None else getattr(base, "stage_memory_", None)
+        if memory is not None and base is None and (~np.isnan(memory[:, 0])).any():
+            # Every line, those without memory too (NaN), so the stage learns all that stage
+            # two does and what memory adds where there is some.
+            self.stage_memory_ = self._train(np.hstack([stacked, memory]), y,
+                                             names + CONTEXT_NAMES + MEMORY_NAMES, weight,
+                                             col_wise=True)
         self.classes_ = np.array(LABELS)
         self.feature_names_in_ = np.array(names + CONTEXT_NAMES)
         self.site_ = None  # what an adaptation knows of its site: ``model.site``
@@ -249,28 +267,44 @@ class LineClassifier:
         return self.fit_matrix(X, y, [len(r) for r in rows])
 
     def predict_proba_matrix(self, X: np.ndarray, doc_sizes: Sequence[int],
-                             iterations: tuple[int, int] = (-1, -1)) -> np.ndarray:
+                             iterations: tuple[int, int] = (-1, -1),
+                             memory: np.ndarray | None = None) -> np.ndarray:
         """Probability rows for a matrix of every computed feature (``documents_to_matrix``);
-        ``iterations`` > 0 uses only that many first rounds of stage one and stage two."""
+        ``iterations`` > 0 uses only that many first rounds of stage one and stage two.
+        Lines with ``memory`` (MEMORY_NAMES; NaN rows for pages without) go through the
+        memory stage instead of stage two, when the model has one."""
         if len(X) == 0:
             return np.zeros((0, len(LABELS)))
         X = self._stage_one_matrix(X)
         first = self.stage_one_.predict(X, num_threads=self.prediction_threads,
                                         num_iteration=iterations[0])
-        context = context_features(first, doc_sizes)
-        return self.stage_two_.predict(np.hstack([X, context]), num_threads=self.prediction_threads,
-                                       num_iteration=iterations[1], **_EARLY_STOP)
+        stacked = np.hstack([X, context_features(first, doc_sizes)])
+        memory_stage = getattr(self, "stage_memory_", None)
+        known = (np.zeros(len(X), dtype=bool) if memory is None or memory_stage is None
+                 else ~np.isnan(memory[:, 0]))
+        out = np.empty((len(X), len(LABELS)))
+        if not known.all():
+            out[~known] = self.stage_two_.predict(
+                stacked[~known], num_threads=self.prediction_threads,
+                num_iteration=iterations[1], **_EARLY_STOP)
+        if known.any():
+            out[known] = memory_stage.predict(
+                np.hstack([stacked[known], memory[known]]),
+                num_threads=self.prediction_threads, **_EARLY_STOP)
+        return out
 
-    def predict_proba(self, documents: Sequence[Sequence[str]], markups: Markups = None
-                      ) -> list[np.ndarray]:
+    def predict_proba(self, documents: Sequence[Sequence[str]], markups: Markups = None,
+                      memories: Sequence[np.ndarray | None] | None = None) -> list[np.ndarray]:
         """One probability row per line of each document (NaN for blank lines); the
-        documents' lines go through the trees in one call."""
+        documents' lines go through the trees in one call.  ``memories`` gives each
+        document's site-memory features (``SiteMemory.features``; None: no memory)."""
         features = [document_features(list(lines), None if markups is None else markups[d])
                     for d, lines in enumerate(documents)]
-        return self.predict_proba_features(documents, features)
+        return self.predict_proba_features(documents, features, memories)
 
     def predict_proba_features(self, documents: Sequence[Sequence[str]],
-                               features: Sequence[tuple[np.ndarray, np.ndarray]]
+                               features: Sequence[tuple[np.ndarray, np.ndarray]],
+                               memories: Sequence[np.ndarray | None] | None = None
                                ) -> list[np.ndarray]:
         """``predict_proba`` from each document's ``document_features`` already computed:
         a batch computes them page by page (under a time limit) and predicts them at once.
@@ -278,6 +312,7 @@ class LineClassifier:
         other pages the base model's rounds alone (``model.site``)."""
         if not documents:
             return []
+        memories = [None] * len(documents) if memories is None else memories
         site = getattr(self, "site_", None)
         of_site = [site is None or site.recognises(lines) for lines in documents]
         out: list[np.ndarray] = [np.empty(0)] * len(documents)
@@ -286,9 +321,14 @@ class LineClassifier:
             if not chosen:
                 continue
             sizes = [len(features[d][1]) for d in chosen]
+            chosen_memory = None  # a site's adapted rounds know its template: no memory there
+            if (site is None or not own) and any(memories[d] is not None for d in chosen):
+                chosen_memory = np.vstack([
+                    np.full((size, len(MEMORY_NAMES)), np.nan) if memories[d] is None
+                    else memories[d] for d, size in zip(chosen, sizes)])
             stacked = self.predict_proba_matrix(
                 np.vstack([features[d][0] for d in chosen]), sizes,
-                (-1, -1) if own else site.base_iterations)
+                (-1, -1) if own else site.base_iterations, chosen_memory)
             memory = site.memory if site is not None and own else None
             start = 0
             for d, size in zip(chosen, sizes):

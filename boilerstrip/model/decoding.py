@@ -10,7 +10,7 @@ import numpy as np
 
 from boilerstrip.features.wrapping import decide_paragraphs_together
 from boilerstrip.io.labeled import LABELS
-from boilerstrip.model.site import line_key
+from boilerstrip.io.lines import line_key
 
 _BOILERPLATE = LABELS.index("boilerplate")
 # A line of nothing but Markdown images, linked or not: ![alt](src), [![alt](src)](href).

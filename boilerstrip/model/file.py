@@ -1,5 +1,5 @@
 """The model file: gzip-compressed JSON holding LightGBM's own text model of both stages
-and the metadata that ties it to this code (feature names, labels, threshold, training
+(and of the memory stage, when the model has one) and the metadata that ties it to this code (feature names, labels, threshold, training
 data).  Loading it parses text only: unlike a pickle, an untrusted model file cannot run code.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from boilerstrip.errors import ModelError
+from boilerstrip.features.memory import MEMORY_NAMES
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS
 from boilerstrip.model.classifier import CONTEXT_NAMES, LineClassifier, feature_columns
@@ -36,10 +37,14 @@ def library_versions() -> dict[str, str]:
 def save_model_file(model: LineClassifier, path: Path, metadata: dict[str, Any]) -> None:
     """Write the model atomically; ``metadata`` (training data, metrics) travels inside it."""
     boosters = [model.stage_one_.model_to_string(), model.stage_two_.model_to_string()]
+    memory_stage = getattr(model, "stage_memory_", None)
+    if memory_stage is not None:
+        boosters.append(memory_stage.model_to_string())
     document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "feature_names": list(model.feature_names_in_),
+        **({"memory_feature_names": list(MEMORY_NAMES)} if memory_stage is not None else {}),
         "labels": list(LABELS),
         "params": model.get_params(),
         "versions": library_versions(),
@@ -76,7 +81,7 @@ def read_model_document(path: Path) -> dict[str, Any]:
         raise ModelError(f"{path}: model format version {version}, this boilerstrip reads "
                          f"version {FORMAT_VERSION}: retrain it with this version")
     boosters = document.get("boosters")
-    if (not isinstance(boosters, list) or len(boosters) != 2
+    if (not isinstance(boosters, list) or len(boosters) not in (2, 3)
             or not all(isinstance(b, str) for b in boosters)
             or _digest(boosters) != document.get("boosters_sha256")):
         raise ModelError(f"{path}: model is corrupt (checksum of the trees does not match)")
@@ -90,6 +95,9 @@ def read_model_document(path: Path) -> dict[str, Any]:
     if not known:
         raise ModelError(f"{path}: model was trained on other features than this boilerstrip "
                          "computes: retrain it with this version")
+    if len(boosters) == 3 and document.get("memory_feature_names") != list(MEMORY_NAMES):
+        raise ModelError(f"{path}: model's memory stage was trained on other site-memory "
+                         "features than this boilerstrip computes: retrain it with this version")
     if document.get("labels") != list(LABELS):
         raise ModelError(f"{path}: model predicts labels {document.get('labels')}, "
                          f"this boilerstrip expects {list(LABELS)}")
@@ -115,10 +123,11 @@ def load_model_file(path: Path) -> LineClassifier:
     params["features"] = tuple(names[: -len(CONTEXT_NAMES)])
     model = LineClassifier(**params)
     model.stage_one_columns_ = feature_columns(params["features"])
-    stage_one, stage_two = document.pop("boosters")
+    stage_one, stage_two, *memory_stage = document.pop("boosters")
     try:
         model.stage_one_ = Trees(stage_one)
         model.stage_two_ = Trees(stage_two)
+        model.stage_memory_ = Trees(memory_stage[0]) if memory_stage else None
     except ModelError as exc:
         raise ModelError(f"{path}: LightGBM cannot read the trees: {exc}") from None
     model.classes_ = np.array(LABELS)

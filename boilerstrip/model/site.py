@@ -15,17 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from boilerstrip.io.lines import line_key
+
 # A page is of the site when it holds this share of the template's lines, and at least
 # SITE_MIN_LINES of them (generic lines such as "Home" are on every site).
 SITE_SHARE = 0.2
 SITE_MIN_LINES = 3
 # A labeled line is remembered when it is on this many of the labeled pages.
 MEMORY_MIN_PAGES = 2
-
-
-def line_key(line: str) -> str:
-    """A line as the template and the memory look it up: its words, whatever the spacing."""
-    return " ".join(line.split())
 
 
 @dataclass(frozen=True)

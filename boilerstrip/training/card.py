@@ -77,6 +77,23 @@ def origin(metadata: dict[str, Any]) -> str:
             "pages); any other page gets the base model's trees alone, as the base labels it.\n")
 
 
+def memory_note(metadata: dict[str, Any]) -> str:
+    """What the card says of the memory stage (``features.memory``)."""
+    memory = metadata.get("site_memory")
+    if metadata.get("adapted_from"):
+        return ("\n## Site memory\nThe base model's memory stage, if it has one, for pages not "
+                "of the adapted site; that site's pages are labeled without memory.\n")
+    if not memory or not memory["fitted"]:
+        return ("\n## Site memory\nNone: `predict --site-memory` labels pages as without it.\n")
+    low, high = memory["memory_pages"]
+    return (f"\n## Site memory\nA memory stage (stage two again, with what a site's other pages "
+            f"hold as more features) was fitted on every training document; the "
+            f"{memory['pages_with_memory']} whose site had more than {low} pages in their "
+            f"rendering had a memory of {low} to {high} other pages of the site, drawn at random.  It labels a page only "
+            "when a site memory holds two or more other pages of its site "
+            "(`predict --site-memory`, `SiteMemory`); other pages are labeled by stage two.\n")
+
+
 def languages(metadata: dict[str, Any]) -> str:
     """The languages learnt from, the base model's too."""
     counts: dict[str, int] = dict(metadata["training"].get("languages", {}))
@@ -141,7 +158,7 @@ Never trained or tuned on: the Article Extraction Benchmark (aeb), kept for eval
 | evaluation | F1 |
 |---|---|
 {metric_lines}
-
+{memory_note(metadata)}
 ## Versions
 {versions}
 

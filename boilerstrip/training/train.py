@@ -17,6 +17,7 @@ from joblib import Parallel, delayed
 from boilerstrip.errors import LabeledDataError
 from boilerstrip.evaluation import evaluate_documents, threshold_scores
 from boilerstrip.features import FEATURE_SETS
+from boilerstrip.features.memory import MEMORY_NAMES, MIN_PAGES, SiteMemory
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, save_model_file
@@ -43,6 +44,8 @@ ADAPT_FULL_PAGES = 5
 ADAPT_LEARNING_RATE = 0.05
 ADAPT_LEAVES = 15
 ADAPT_REG_LAMBDA = 10.0
+# In training, each page's site memory holds MIN_PAGES to this many other pages of its site.
+MEMORY_MAX_PAGES = 30
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ class TrainingOptions:
     ``exclude_sites`` are sites of page datasets left out (to score a model on them later).
     ``base`` adapts that model instead of starting anew: ``adapt_rounds`` more rounds in each
     stage (None: ``adapt_rounds(pages)``), fitted to what the base gets wrong on the sources
-    (``LineClassifier.fit_matrix``), for pages of the sources' site (``model.site``)."""
+    (``LineClassifier.fit_matrix``), for pages of the sources' site (``model.site``).
+    ``site_memory`` also fits the memory stage (``training_memory``)."""
 
     split: str | None = "train"
     renderings: tuple[Rendering, ...] = RENDERINGS
@@ -83,6 +87,7 @@ class TrainingOptions:
     adapt_learning_rate: float = ADAPT_LEARNING_RATE
     adapt_leaves: int = ADAPT_LEAVES
     adapt_reg_lambda: float = ADAPT_REG_LAMBDA
+    site_memory: bool = True
 
 
 @dataclass
@@ -207,6 +212,36 @@ def training_set(sources: Sequence[Path], options: TrainingOptions) -> TrainingS
     return TrainingSet(documents, unaltered, X, y, rows, groups, weight)
 
 
+def training_memory(data: TrainingSet, seed: int) -> tuple[np.ndarray, int]:
+    """Site-memory features of every training line, by the code prediction runs
+    (``SiteMemory.features``): each page sees a memory of other pages of its site in its
+    rendering, between MIN_PAGES and MEMORY_MAX_PAGES of them drawn at random (seeded), so the
+    memory stage learns from small memories and large.  NaN rows for pages whose site has too
+    few; returns the matrix and how many pages have memory."""
+    out = np.full((len(data.y), len(MEMORY_NAMES)), np.nan)
+    starts = np.concatenate([[0], np.cumsum(data.sizes)])
+    sites: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for d, doc in enumerate(data.documents):
+        if doc.meta.get("site"):
+            sites[(doc.meta.get("dataset", ""), doc.meta["site"], doc.meta.get("render", ""))].append(d)
+    rng = np.random.default_rng(seed)
+    with_memory = 0
+    for members in sites.values():
+        if len(members) <= MIN_PAGES:
+            continue
+        for d in members:
+            others = [m for m in members if m != d]
+            count = int(rng.integers(MIN_PAGES, min(len(others), MEMORY_MAX_PAGES) + 1))
+            memory = SiteMemory()
+            for m in rng.choice(others, size=count, replace=False):
+                memory.add(data.documents[m].lines)
+            features = memory.features(data.documents[d].lines, data.rows[d])
+            if features is not None:
+                out[starts[d]:starts[d + 1]] = features
+                with_memory += 1
+    return out, with_memory
+
+
 def validation_mask(documents: Sequence[LabeledDocument]) -> np.ndarray:
     """A fixed fifth of the training sites (of the documents, where they name no site): every
     rendering of a page and every page of a site fall on the same side."""
@@ -287,10 +322,12 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
     data = training_set(sources, options)
     choice = ({"threshold": options.threshold, "method": "given"} if options.threshold is not None
               else choose_threshold(data, options))
+    memory, memory_pages = (training_memory(data, options.seed) if options.site_memory
+                            else (None, 0))
     model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed,
                            threshold=choice["threshold"],
                            features=FEATURE_SETS[options.feature_set]).fit_matrix(
-        data.X, data.y, data.sizes, data.groups, data.weight)
+        data.X, data.y, data.sizes, data.groups, data.weight, memory=memory)
     metadata = {
         "metrics": held_out_metrics(model, sources, options),
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -300,6 +337,9 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
         "labeled_weight": options.labeled_weight,
         "threshold": model.threshold,
         "threshold_choice": choice,
+        "site_memory": {"pages_with_memory": memory_pages,
+                        "memory_pages": [MIN_PAGES, MEMORY_MAX_PAGES],
+                        "fitted": model.stage_memory_ is not None},
         "training": data_summary(sources, data.documents, options),
     }
     return _save(model, output, metadata)
