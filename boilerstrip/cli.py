@@ -18,9 +18,9 @@ import typer
 
 from boilerstrip import api
 from boilerstrip.errors import BoilerstripError, EncodingError, InputError, LabeledDataError
+from boilerstrip.cli_batch import BatchRun
 from boilerstrip.features import FEATURE_SETS
 from boilerstrip.features.memory import SiteMemory
-from boilerstrip.cli_batch import BatchRun
 from boilerstrip.io.atomic import atomic_output, write_atomic
 from boilerstrip.io.pages import JSONL_SUFFIXES, is_container
 from boilerstrip.output import FORMATTERS, Batch
@@ -396,13 +396,10 @@ def evaluate(
             suffix = f" [{each}]" if len(renderings) > 1 else ""
             for source in data:
                 documents = iter_documents([source], evaluation_split(source, split), each)
-                memory = None
-                if site_memory:
-                    documents = list(documents)
-                    memory = site_memory_of(documents)
-                if other is not None:
+                if other is not None:  # always so with --site-memory: the model without it
                     documents = list(documents)
                     evaluate_documents(other, documents, threshold, (), before, suffix)
+                memory = site_memory_of(documents) if site_memory else None
                 evaluate_documents(classifier, documents, threshold,
                                    tuple(BASELINES) if baselines else (), total, suffix, memory)
     except BoilerstripError as error:

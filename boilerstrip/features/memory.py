@@ -44,7 +44,11 @@ FORMAT = "boilerstrip-site-memory"
 def page_lines(lines: Sequence[str]) -> dict[str, float]:
     """Each distinct line of a page (``line_key``) and its first relative position among
     the page's non-blank lines (0 first, 1 last)."""
-    keys = [key for line in lines if not is_blank(line) and (key := line_key(line))]
+    return _positions([key for line in lines if not is_blank(line) and (key := line_key(line))])
+
+
+def _positions(keys: Sequence[str]) -> dict[str, float]:
+    """``page_lines`` from the keys of a page's non-blank lines, in order."""
     last = max(len(keys) - 1, 1)
     seen: dict[str, float] = {}
     for i, key in enumerate(keys):
@@ -104,9 +108,13 @@ class SiteMemory:
     def add(self, lines: Sequence[str], site: str = "") -> None:
         """Remember one page's lines (as the model sees them: rendered, for HTML); a page
         already remembered is not counted again."""
-        seen = page_lines(lines)
+        self.add_positions(page_lines(lines), site)
+
+    def add_positions(self, positions: dict[str, float], site: str = "") -> None:
+        """``add`` for a page already reduced by ``page_lines`` (training adds each page to
+        many memories, and reduces it once)."""
         with self._lock:
-            self._sites.setdefault(site, _Site()).add(seen)
+            self._sites.setdefault(site, _Site()).add(positions)
 
     def add_many(self, pages: Iterable[tuple[str, Sequence[str]]]) -> None:
         for site, lines in pages:
@@ -124,8 +132,8 @@ class SiteMemory:
                  ) -> np.ndarray | None:
         """MEMORY_NAMES for the non-blank ``rows`` of a page of ``site``, from the site's
         other pages; None when it has fewer than MIN_PAGES of them."""
-        seen = page_lines(lines)
         keys = [line_key(lines[row]) for row in rows]
+        seen = _positions(keys)  # the rows are the non-blank lines: page_lines(lines)
         with self._lock:
             entry = self._sites.get(site)
             if entry is None:

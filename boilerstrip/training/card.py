@@ -89,8 +89,9 @@ def memory_note(metadata: dict[str, Any]) -> str:
     return (f"\n## Site memory\nA memory stage (stage two again, with what a site's other pages "
             f"hold as more features) was fitted on every training document; the "
             f"{memory['pages_with_memory']} whose site had more than {low} pages in their "
-            f"rendering had a memory of {low} to {high} other pages of the site, drawn at random.  It labels a page only "
-            "when a site memory holds two or more other pages of its site "
+            f"rendering had a memory of {low} to {high} other pages of the site, drawn at "
+            "random.  It labels a page only when a site memory holds two or more other pages "
+            "of its site "
             "(`predict --site-memory`, `SiteMemory`); other pages are labeled by stage two.\n")
 
 

@@ -17,7 +17,7 @@ from joblib import Parallel, delayed
 from boilerstrip.errors import LabeledDataError
 from boilerstrip.evaluation import evaluate_documents, threshold_scores
 from boilerstrip.features import FEATURE_SETS
-from boilerstrip.features.memory import MEMORY_NAMES, MIN_PAGES, SiteMemory
+from boilerstrip.features.memory import MEMORY_NAMES, MIN_PAGES, SiteMemory, page_lines
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, save_model_file
@@ -229,12 +229,13 @@ def training_memory(data: TrainingSet, seed: int) -> tuple[np.ndarray, int]:
     for members in sites.values():
         if len(members) <= MIN_PAGES:
             continue
+        positions = {m: page_lines(data.documents[m].lines) for m in members}
         for d in members:
             others = [m for m in members if m != d]
             count = int(rng.integers(MIN_PAGES, min(len(others), MEMORY_MAX_PAGES) + 1))
             memory = SiteMemory()
             for m in rng.choice(others, size=count, replace=False):
-                memory.add(data.documents[m].lines)
+                memory.add_positions(positions[m])
             features = memory.features(data.documents[d].lines, data.rows[d])
             if features is not None:
                 out[starts[d]:starts[d + 1]] = features
