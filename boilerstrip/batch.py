@@ -199,7 +199,8 @@ def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | No
     """Read and prepare each page under the time limit, then label the chunk's pages with
     one call to the trees per model (``keep_lines``: see ``classify_pages``)."""
     results: list[PageResult] = []
-    prepared: dict[int, list] = {}  # id of the classifier: [(result, document, features, site)]
+    # id of the classifier: [(result, document, features, memory site, site name or None)]
+    prepared: dict[int, list] = {}
     classifiers = {}
     for page in chunk:
         result = PageResult(page)
@@ -217,11 +218,12 @@ def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | No
         else:
             classifiers[id(classifier)] = classifier
             prepared.setdefault(id(classifier), []).append(
-                (result, document, features, page_site(page)))
+                (result, document, features, page_site(page), site_of(page.url) or None))
     for key, group in prepared.items():
-        labeled = classify_documents([d for _, d, _, _ in group], classifiers[key],
-                                     options.threshold, [f for _, _, f, _ in group],
-                                     options.memory, [s for *_, s in group], options.remember)
+        labeled = classify_documents([g[1] for g in group], classifiers[key],
+                                     options.threshold, [g[2] for g in group],
+                                     options.memory, [g[3] for g in group], options.remember,
+                                     [g[4] for g in group])
         for (result, *_), lines in zip(group, labeled):
             result.lines = lines
             if not keep_lines:

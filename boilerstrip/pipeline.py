@@ -112,13 +112,15 @@ def classifier_for(options: Options, input_format: InputFormat) -> LineClassifie
 
 def label_document(classifier: LineClassifier, lines: list[str], markup: np.ndarray | None,
                    threshold: float | None = None, memory: SiteMemory | None = None,
-                   site: str = "") -> tuple[list[str | None], np.ndarray]:
+                   site: str = "", name: str | None = None
+                   ) -> tuple[list[str | None], np.ndarray]:
     """Each line's label (None if blank) and probability row: features, both stages (or the
     memory stage, with what ``memory`` holds of ``site``), the cut (the model's own unless
-    ``threshold`` is given)."""
+    ``threshold`` is given).  ``name`` is the page's site name where known, for a model
+    adapted to a site (``LineClassifier.predict_proba``)."""
     features = document_features(lines, markup)
     memories = None if memory is None else [memory.features(lines, features[1], site)]
-    (proba,) = classifier.predict_proba_features([lines], [features], memories)
+    (proba,) = classifier.predict_proba_features([lines], [features], memories, [name])
     cut = classifier.threshold if threshold is None else threshold
     return labels_from_proba(proba, cut), proba
 
@@ -127,11 +129,13 @@ def classify_documents(documents: list[Document], classifier: LineClassifier,
                        threshold: float | None = None,
                        features: list[tuple[np.ndarray, np.ndarray]] | None = None,
                        memory: SiteMemory | None = None, sites: list[str] | None = None,
-                       remember: bool = False) -> list[list[LineLabel]]:
+                       remember: bool = False, names: list[str | None] | None = None
+                       ) -> list[list[LineLabel]]:
     """Every line of each document labeled, the documents' trees run in one call.
     ``features`` are the documents' ``document_features`` if already computed.  With
     ``memory``, each document (of its site in ``sites``) gets site-memory features; with
-    ``remember``, it is added to the memory first (it never counts for itself)."""
+    ``remember``, it is added to the memory first (it never counts for itself).  ``names``
+    are the documents' site names where known (URL hosts), for a model adapted to a site."""
     if features is None:
         features = [document_features(d.lines, d.markup) for d in documents]
     memories = None
@@ -142,7 +146,8 @@ def classify_documents(documents: list[Document], classifier: LineClassifier,
                 memory.add(document.lines, site)
         memories = [memory.features(d.lines, f[1], site)
                     for d, f, site in zip(documents, features, sites)]
-    probas = classifier.predict_proba_features([d.lines for d in documents], features, memories)
+    probas = classifier.predict_proba_features([d.lines for d in documents], features, memories,
+                                               names)
     cut = classifier.threshold if threshold is None else threshold
     return [_line_labels(d, labels_from_proba(p, cut), p) for d, p in zip(documents, probas)]
 
@@ -150,10 +155,11 @@ def classify_documents(documents: list[Document], classifier: LineClassifier,
 def classify_document(document: Document, classifier: LineClassifier,
                       threshold: float | None = None, options: Options | None = None,
                       site: str = "") -> list[LineLabel]:
-    """One document labeled (with the options' site memory, as a page of ``site``)."""
+    """One document labeled as a page of ``site`` (a site name, or ""), with the options'
+    site memory."""
     memory, remember = (None, False) if options is None else (options.memory, options.remember)
     return classify_documents([document], classifier, threshold, None, memory, [site],
-                              remember)[0]
+                              remember, [site or None])[0]
 
 
 def _line_labels(document: Document, labels: list[str | None], proba: np.ndarray

@@ -225,3 +225,46 @@ def test_a_page_kept_with_its_source_teaches_our_other_renderings(site, tmp_path
         for rendering in ("scraper", "html"):
             moved, direct = in_rendering(loaded, path, rendering), label_page(page, rendering)
             assert moved.lines == direct.lines and moved.labels == direct.labels
+
+
+def test_an_adapted_model_knows_its_sites_pages_by_name(datasets, site, adapted, tmp_path):
+    """Where a page's site is known (a URL's host, a `site:` header), the name decides whether
+    the adapted rounds apply, not the template: a site serves pages in templates its labeled
+    pages did not show.  Without a name, the template decides, as before."""
+    from boilerstrip.model.site import site_name
+    from boilerstrip.training.corpus import label_page, read_pages
+
+    model = load_model_file(adapted)
+    shipped = Path(__file__).parent.parent / "models" / "default.json.gz"
+    base = load_model_file(shipped)
+    assert model.site_.names == {site_name(SITE)}
+    assert f"pages of `{SITE}`" in adapted.with_name("adapted.md").read_text(encoding="utf-8")
+    other = [label_page(p) for p in read_pages(datasets / "wceb2026.jsonl.gz", "test")][:5]
+    own = [read_labeled(p) for p in sorted(site["built"].rglob("*.lines"))]
+    lines = [d.lines for d in other + own]
+    as_base = base.predict_proba(lines)
+    names = [f"www.{SITE.upper()}"] * len(other) + ["example.org"] * len(own)
+    named = model.predict_proba(lines, sites=names)
+    unnamed = model.predict_proba(lines)
+    for k, (b, n, u) in enumerate(zip(as_base, named, unnamed)):
+        if k < len(other):  # another site's page, named as of this site: the adapted rounds
+            assert not np.array_equal(n, b, equal_nan=True)
+            assert np.array_equal(u, b, equal_nan=True)
+        else:  # the site's own page, named as of another site: the base's labels, bit for bit
+            assert np.array_equal(n, b, equal_nan=True)
+            assert not np.array_equal(u, b, equal_nan=True)
+    # A batch names a page by its URL's host.
+    records = tmp_path / "pages.jsonl"
+    urls = [f"https://www.{SITE}/news/1", "https://example.org/1"]
+    records.write_text("".join(json.dumps({"id": str(n), "url": url, "text": "\n".join(
+        other[0].lines)}) + "\n" for n, url in enumerate(urls)), encoding="utf-8")
+    outputs = {}
+    for name, path in (("adapted", adapted), ("base", shipped)):
+        out = tmp_path / f"{name}.jsonl"
+        result = runner.invoke(app, ["predict", str(records), "--model", str(path), "-o", str(out),
+                                     "--with-labels", "-j", "1"])
+        assert result.exit_code == 0, result.output
+        outputs[name] = [json.loads(line)["lines"]
+                         for line in out.read_text(encoding="utf-8").splitlines()]
+    assert outputs["adapted"][1] == outputs["base"][1]  # example.org: the base's labels
+    assert outputs["adapted"][0] != outputs["base"][0]  # the site's host: the adapted rounds

@@ -51,15 +51,17 @@ class BoilerstripExtractor(BaseExtractor):
                 else ValueError(result.error)
         return result.text(self.options.keep_title)
 
-    def _page(self, doc_id: str, text: str) -> Page:
-        return Page(doc_id, "datatrove", content=text, input_format=self.options.input_format)
+    def _page(self, doc_id: str, text: str, url: str | None = None) -> Page:
+        """A document as a batch page; its URL names its site for a model adapted to one."""
+        return Page(doc_id, "datatrove", url=url, content=text,
+                    input_format=self.options.input_format)
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         documents = iter(data)
         while chunk := list(islice(documents, self.batch_size)):
             with self.track_time(unit="batch"):
-                results = classify_chunk([self._page(doc.id, doc.text) for doc in chunk],
-                                         self.options, self.timeout)
+                results = classify_chunk([self._page(doc.id, doc.text, doc.metadata.get("url"))
+                                          for doc in chunk], self.options, self.timeout)
             for doc, result in zip(chunk, results):
                 self.stat_update(StatHints.total)
                 if not result.ok:

@@ -294,27 +294,32 @@ class LineClassifier:
         return out
 
     def predict_proba(self, documents: Sequence[Sequence[str]], markups: Markups = None,
-                      memories: Sequence[np.ndarray | None] | None = None) -> list[np.ndarray]:
+                      memories: Sequence[np.ndarray | None] | None = None,
+                      sites: Sequence[str | None] | None = None) -> list[np.ndarray]:
         """One probability row per line of each document (NaN for blank lines); the
         documents' lines go through the trees in one call.  ``memories`` gives each
-        document's site-memory features (``SiteMemory.features``; None: no memory)."""
+        document's site-memory features (``SiteMemory.features``; None: no memory), ``sites``
+        the name of each document's site where known (a URL's host; None: not known)."""
         features = [document_features(list(lines), None if markups is None else markups[d])
                     for d, lines in enumerate(documents)]
-        return self.predict_proba_features(documents, features, memories)
+        return self.predict_proba_features(documents, features, memories, sites)
 
     def predict_proba_features(self, documents: Sequence[Sequence[str]],
                                features: Sequence[tuple[np.ndarray, np.ndarray]],
-                               memories: Sequence[np.ndarray | None] | None = None
-                               ) -> list[np.ndarray]:
+                               memories: Sequence[np.ndarray | None] | None = None,
+                               sites: Sequence[str | None] | None = None) -> list[np.ndarray]:
         """``predict_proba`` from each document's ``document_features`` already computed:
         a batch computes them page by page (under a time limit) and predicts them at once.
-        A model adapted to a site gives its pages every round and its line memory, and
-        other pages the base model's rounds alone (``model.site``)."""
+        A model adapted to a site gives its pages (by name in ``sites``, else by template)
+        every round and its line memory, and other pages the base model's rounds alone
+        (``model.site``)."""
         if not documents:
             return []
         memories = [None] * len(documents) if memories is None else memories
+        sites = [None] * len(documents) if sites is None else sites
         site = getattr(self, "site_", None)
-        of_site = [site is None or site.recognises(lines) for lines in documents]
+        of_site = [site is None or site.recognises(lines, name)
+                   for lines, name in zip(documents, sites)]
         out: list[np.ndarray] = [np.empty(0)] * len(documents)
         for own in (True, False):
             chosen = [d for d, mine in enumerate(of_site) if mine == own]

@@ -1,11 +1,12 @@
 """What a model adapted to one site knows of it, and how it tells that site's pages.
 
 ``train --base`` adds trees to a base model and learns the site's template: its boilerplate
-lines found on more than one labeled page (on the one page, when only one is labeled).
-A page that holds enough of the template is a page of the site: it gets the added trees and
-the line memory (lines the labeled pages always gave one label).  Any other page gets the base
-model's trees alone (they are the first rounds of each stage), so adapting to a site never
-changes what the model does elsewhere.
+lines found on more than one labeled page (on the one page, when only one is labeled), and the
+site's name when the labeled pages carry one.  A page named as of the site (its URL's host, or
+its ``site:`` header), or, when its site is not known, a page that holds enough of the template,
+is a page of the site: it gets the added trees and the line memory (lines the labeled pages
+always gave one label).  Any other page gets the base model's trees alone (they are the first
+rounds of each stage), so adapting to a site never changes what the model does elsewhere.
 """
 
 from __future__ import annotations
@@ -28,17 +29,19 @@ MEMORY_MIN_PAGES = 2
 @dataclass(frozen=True)
 class SiteKnowledge:
     """An adapted model's knowledge of its site: the rounds of each stage that came from
-    the base (``base_iterations``), the site's ``template`` lines, and the ``memory`` of
-    lines whose label the labeled pages agree on."""
+    the base (``base_iterations``), the site's ``template`` lines, the ``memory`` of lines
+    whose label the labeled pages agree on, and the site ``names`` the labeled pages carry."""
 
     base_iterations: tuple[int, int]
     template: frozenset[str]
     memory: dict[str, str]
+    names: frozenset[str] = frozenset()
 
     @classmethod
     def learn(cls, documents: Sequence[tuple[Sequence[str], Sequence[str | None]]],
-              base_iterations: tuple[int, int]) -> "SiteKnowledge":
-        """From the labeled pages (lines and labels) adapted to."""
+              base_iterations: tuple[int, int], names: Sequence[str | None] = ()
+              ) -> "SiteKnowledge":
+        """From the labeled pages (lines and labels) adapted to, and their site names."""
         pages: dict[str, set[int]] = defaultdict(set)
         labels: dict[str, set[str]] = defaultdict(set)
         for number, (lines, page_labels) in enumerate(documents):
@@ -51,16 +54,21 @@ class SiteKnowledge:
                              and labels[key] == {"boilerplate"})
         memory = {key: next(iter(labels[key])) for key in pages
                   if len(pages[key]) >= MEMORY_MIN_PAGES and len(labels[key]) == 1}
-        return cls(base_iterations, template, memory)
+        return cls(base_iterations, template, memory,
+                   frozenset(site_name(name) for name in names if name and site_name(name)))
 
-    def recognises(self, lines: Sequence[str]) -> bool:
-        """Whether a page is of the site: it holds enough of the template."""
+    def recognises(self, lines: Sequence[str], name: str | None = None) -> bool:
+        """Whether a page is of the site: named as one of its ``names``, when both the page's
+        site and the site's names are known; else when it holds enough of the template (a site
+        serving several templates has pages that hold none of the labeled pages')."""
+        if name and self.names:
+            return site_name(name) in self.names
         found = {key for line in lines if (key := line_key(line)) in self.template}
         return len(found) >= max(SITE_MIN_LINES, SITE_SHARE * len(self.template))
 
     def to_json(self) -> dict[str, Any]:
         return {"base_iterations": list(self.base_iterations), "template": sorted(self.template),
-                "memory": sorted(self.memory.items())}
+                "memory": sorted(self.memory.items()), "names": sorted(self.names)}
 
     @classmethod
     def from_json(cls, value: Any, labels: Sequence[str]) -> "SiteKnowledge":
@@ -69,10 +77,17 @@ class SiteKnowledge:
             iterations = tuple(int(n) for n in value["base_iterations"])
             template = frozenset(value["template"])
             memory = dict(value["memory"])
+            names = frozenset(value.get("names", ()))  # absent from files before names
         except (KeyError, TypeError, ValueError):
             raise ValueError("not base_iterations, template and memory") from None
         if (len(iterations) != 2 or min(iterations) < 1
-                or not all(isinstance(key, str) for key in (*template, *memory))
+                or not all(isinstance(key, str) for key in (*template, *memory, *names))
                 or not all(label in labels for label in memory.values())):
             raise ValueError("its rounds, lines or labels are not what they must be")
-        return cls((iterations[0], iterations[1]), template, memory)
+        return cls((iterations[0], iterations[1]), template, memory, names)
+
+
+def site_name(name: str) -> str:
+    """A site's name as pages of it are matched: lower case, without a leading ``www.``
+    (``site_of`` gives a URL's host so)."""
+    return name.strip().lower().removeprefix("www.")

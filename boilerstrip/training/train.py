@@ -382,7 +382,8 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
         data.X, data.y, data.sizes, data.groups, data.weight, base=base)
     model.site_ = SiteKnowledge.learn([(d.lines, d.labels) for d in data.documents],
                                       (base.stage_one_.current_iteration(),
-                                       base.stage_two_.current_iteration()))
+                                       base.stage_two_.current_iteration()),
+                                      [d.meta.get("site") for d in data.documents])
     metadata = {
         "metrics": {},
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -402,6 +403,7 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
                          "leaves": options.adapt_leaves,
                          "reg_lambda": options.adapt_reg_lambda,
                          "template_lines": len(model.site_.template),
+                         "site_names": sorted(model.site_.names),
                          "lines_remembered": len(model.site_.memory)},
         "training": data_summary(sources, data.documents, options),
     }
