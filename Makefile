@@ -47,7 +47,7 @@ bench-batch: install  ## a WARC of 1,000 pages on 1 and 2 jobs beside trafilatur
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python tools/bench_batch.py --datasets $(SHARED)
 
-adapt-bench: install  ## adapt to 19 left-out sites with 1, 3, 5, 10 labeled pages (trains two base models first, about 15 min)
+adapt-bench: install  ## adapt to 19 left-out sites with 1, 3, 5, 10 labeled pages (two base models first, 18 min, cached in build/; then 17 min)
 	$(BIN)/python tools/bench_adapt.py --datasets $(SHARED) --work build/adapt-bench
 
 memory-bench: install  ## held-out sites with and without the memory of their other pages (shipped models)
