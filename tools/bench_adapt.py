@@ -34,9 +34,11 @@ from pathlib import Path
 import numpy as np
 
 from boilerstrip.evaluation import evaluate_documents
+from boilerstrip.features import FEATURE_SETS
+from boilerstrip.features.memory import MEMORY_NAMES
 from boilerstrip.evaluation.metrics import aeb_metrics, shingle_match
 from boilerstrip.evaluation.evaluate import site_memory_of
-from boilerstrip.model.file import load_model_file
+from boilerstrip.model.file import load_model_file, read_model_document
 from boilerstrip.training import TrainingOptions, train
 from boilerstrip.training.corpus import label_page, passes_gold_gate, read_pages, write_labeled_page
 
@@ -62,9 +64,29 @@ def left_out_sites(datasets: Path) -> dict[str, str]:
     return sites
 
 
+def stale(path: Path, kind: str, sites: dict[str, str]) -> str:
+    """Why a cached base model is not what RECIPES and this code would train now ("" if it is):
+    a base from older code or another recipe would make every column wrong."""
+    if not path.exists():
+        return "not trained yet"
+    document = read_model_document(path)
+    training = document["training"]
+    recipe = RECIPES[kind]
+    if training.get("excluded_sites") != sorted(sites):
+        return "it leaves out other sites"
+    if tuple(training["renderings"]) != tuple(recipe["renderings"]):
+        return "it learnt other renderings"
+    if tuple(document["params"]["features"]) != FEATURE_SETS[recipe["feature_set"]]:
+        return "its features are not this code's"
+    if tuple(document.get("memory_feature_names") or ()) != MEMORY_NAMES:
+        return "it has no memory stage, or another one"
+    return ""
+
+
 def base_model(kind: str, work: Path, datasets: Path, sites: dict[str, str]) -> Path:
     path = work / f"base-{kind}.json.gz"
-    if not path.exists():
+    if why := stale(path, kind, sites):
+        print(f"training {path}: {why}", flush=True)
         started = time.perf_counter()
         options = TrainingOptions(split="train", seed=0, labeled_weight=50.0,
                                   exclude_sites=frozenset(sites), **RECIPES[kind])
