@@ -174,9 +174,12 @@ def test_an_adapted_model_labels_other_sites_exactly_as_its_base(datasets, site,
     assert all(changed)
 
 
-def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_path):
+@pytest.mark.parametrize("part, broken_value", [("memory", [["Home", "menu"]]),
+                                               ("names", "bbc.co.uk")])
+def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_path, part,
+                                                           broken_value):
     document = json.loads(gzip.decompress(adapted.read_bytes()))
-    document["site"]["memory"] = [["Home", "menu"]]
+    document["site"][part] = broken_value
     broken = tmp_path / "broken.json.gz"
     broken.write_bytes(gzip.compress(json.dumps(document).encode("utf-8")))
     result = runner.invoke(app, ["predict", "--model", str(broken), "-"], input="Home\n")

@@ -77,9 +77,12 @@ class SiteKnowledge:
             iterations = tuple(int(n) for n in value["base_iterations"])
             template = frozenset(value["template"])
             memory = dict(value["memory"])
-            names = frozenset(value.get("names", ()))  # absent from files before names
+            listed = value.get("names", [])  # absent from files adapted before names
+            if not isinstance(listed, list):
+                raise TypeError
+            names = frozenset(listed)
         except (KeyError, TypeError, ValueError):
-            raise ValueError("not base_iterations, template and memory") from None
+            raise ValueError("not base_iterations, template, memory and names") from None
         if (len(iterations) != 2 or min(iterations) < 1
                 or not all(isinstance(key, str) for key in (*template, *memory, *names))
                 or not all(label in labels for label in memory.values())):
