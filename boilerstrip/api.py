@@ -34,8 +34,8 @@ def classify(text: str | list[str], model: Model = None, threshold: float | None
     by line as they are; HTML is first rendered to lines, one block a line.
     ``threshold`` overrides the model's cut on P(content); higher keeps less.  Without
     ``model``, the shipped model for ``input_format``.  ``site`` names the page's site (say
-    ``site_of(url)``): a model adapted to a site (``train --base``) takes the pages of that
-    site by it.  With ``memory`` (a ``SiteMemory`` a scraper keeps), the page is remembered as
+    ``site_of(url)``): a model adapted to a site (``train --base``) leaves pages of other
+    sites to its base by it.  With ``memory`` (a ``SiteMemory`` a scraper keeps), the page is remembered as
     a page of ``site`` and labeled with what the site's other pages hold, once it has seen two
     of them.
     """

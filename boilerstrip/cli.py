@@ -441,7 +441,7 @@ def label(
     input_format: InputFormatChoice = typer.Option(InputFormatChoice.auto, "--input-format", "-i"),
     site: Optional[str] = typer.Option(
         None, help="The pages' site (its host, say example.com), written in their files: a "
-                   "model adapted to them knows that site's pages by name."),
+                   "model adapted to them leaves pages named as other sites to its base."),
     lang: Optional[str] = typer.Option(None, help="The pages' language, written in their files."),
     port: int = typer.Option(0, min=0, max=65535, help="Port on 127.0.0.1 (0: a free one)."),
     open_browser: bool = typer.Option(False, "--open", help="Open the page in the browser."),

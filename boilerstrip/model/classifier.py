@@ -310,9 +310,9 @@ class LineClassifier:
                                sites: Sequence[str | None] | None = None) -> list[np.ndarray]:
         """``predict_proba`` from each document's ``document_features`` already computed:
         a batch computes them page by page (under a time limit) and predicts them at once.
-        A model adapted to a site gives its pages (by name in ``sites``, else by template)
-        every round and its line memory, and other pages the base model's rounds alone
-        (``model.site``)."""
+        A model adapted to a site gives its pages (by template, unless ``sites`` names
+        another site) every round and its line memory, and other pages the base model's
+        rounds alone (``model.site``)."""
         if not documents:
             return []
         memories = [None] * len(documents) if memories is None else memories

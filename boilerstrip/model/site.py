@@ -2,10 +2,10 @@
 
 ``train --base`` adds trees to a base model and learns the site's template: its boilerplate
 lines found on more than one labeled page (on the one page, when only one is labeled), and the
-site's name when the labeled pages carry one.  A page named as of the site (its URL's host, or
-its ``site:`` header), or, when its site is not known, a page that holds enough of the template,
-is a page of the site: it gets the added trees and the line memory (lines the labeled pages
-always gave one label).  Any other page gets the base model's trees alone (they are the first
+site's name when the labeled pages carry one.  A page that holds enough of the template, and
+is not named as another site (by its URL's host, or its ``site:`` header), is a page of the
+site: it gets the added trees and the line memory (lines the labeled pages always gave one
+label).  Any other page gets the base model's trees alone (they are the first
 rounds of each stage), so adapting to a site never changes what the model does elsewhere.
 """
 
@@ -58,11 +58,12 @@ class SiteKnowledge:
                    frozenset(site_name(name) for name in names if name and site_name(name)))
 
     def recognises(self, lines: Sequence[str], name: str | None = None) -> bool:
-        """Whether a page is of the site: named as one of its ``names``, when both the page's
-        site and the site's names are known; else when it holds enough of the template (a site
-        serving several templates has pages that hold none of the labeled pages')."""
-        if name and self.names:
-            return site_name(name) in self.names
+        """Whether a page is of the site: it holds enough of the template, and is not named
+        as another site (when both its ``name`` and the site's ``names`` are known).  A name
+        alone is not enough: on pages of the site in a template the labeled pages do not show,
+        the added rounds lost more than they gained (tools/sweep_adapt.py)."""
+        if name and self.names and site_name(name) not in self.names:
+            return False
         found = {key for line in lines if (key := line_key(line)) in self.template}
         return len(found) >= max(SITE_MIN_LINES, SITE_SHARE * len(self.template))
 

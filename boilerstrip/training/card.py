@@ -72,18 +72,18 @@ def origin(metadata: dict[str, Any]) -> str:
             "fitted to what they get wrong on the pages below, as they are (no augmentation or "
             f"cropping).  It remembers {base['lines_remembered']} lines of those pages (each "
             "found on two or more of them, always with one label): a line it meets again "
-            "exactly gets that label.  Both apply only to pages of the site: "
-            f"{_named(base.get('site_names', []))}pages holding enough of its template "
-            f"({base['template_lines']} boilerplate lines of the labeled pages); any other page "
-            "gets the base model's trees alone, as the base labels it.\n")
+            "exactly gets that label.  Both apply only to pages of the site: pages holding "
+            f"enough of its template ({base['template_lines']} boilerplate lines of the labeled "
+            f"pages){_named(base.get('site_names', []))}; any other page gets the base model's "
+            "trees alone, as the base labels it.\n")
 
 
 def _named(names: list[str]) -> str:
-    """How an adapted model's card says which pages it takes by their site's name."""
+    """How an adapted model's card says which site names it takes pages of."""
     if not names:
         return ""
-    return (f"pages of {', '.join(f'`{n}`' for n in names)} (a URL's host or a `site:` "
-            "header), and where a page's site is not known, ")
+    return (f" and not named as a site other than {', '.join(f'`{n}`' for n in names)} (by "
+            "a URL's host or a `site:` header)")
 
 
 def memory_note(metadata: dict[str, Any]) -> str:
