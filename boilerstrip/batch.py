@@ -220,11 +220,10 @@ def classify_chunk(chunk: list[Page], options: Options, page_timeout: float | No
             prepared.setdefault(id(classifier), []).append(
                 (result, document, features, page_site(page), site_of(page.url) or None))
     for key, group in prepared.items():
-        labeled = classify_documents([g[1] for g in group], classifiers[key],
-                                     options.threshold, [g[2] for g in group],
-                                     options.memory, [g[3] for g in group], options.remember,
-                                     [g[4] for g in group])
-        for (result, *_), lines in zip(group, labeled):
+        group_results, documents, page_features, memory_sites, names = map(list, zip(*group))
+        labeled = classify_documents(documents, classifiers[key], options.threshold, page_features,
+                                     options.memory, memory_sites, options.remember, names)
+        for result, lines in zip(group_results, labeled):
             result.lines = lines
             if not keep_lines:
                 result.article, result.headline = result.text(options.keep_title), result.title

@@ -235,7 +235,7 @@ def test_an_adapted_model_leaves_pages_named_as_other_sites_to_its_base(datasets
     """Where a page's site is known (a URL's host, a `site:` header), a page named as another
     site gets the base's labels even if it holds the template; a page named as the site still
     needs the template.  Without a name, the template decides, as before."""
-    from boilerstrip.model.site import site_name
+    from boilerstrip.features.memory import site_name
     from boilerstrip.training.corpus import label_page, read_pages
 
     model = load_model_file(adapted)

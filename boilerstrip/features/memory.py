@@ -85,9 +85,13 @@ class _Site:
 
 
 def site_of(url: str | None) -> str:
-    """The site a URL belongs to: its host, without a leading ``www.``."""
-    host = (urlsplit(url).hostname or "") if url else ""
-    return host.removeprefix("www.")
+    """The site a URL belongs to: its host, named as ``site_name`` names it."""
+    return site_name((urlsplit(url).hostname or "") if url else "")
+
+
+def site_name(name: str) -> str:
+    """A site's name as pages of it are matched: lower case, without a leading ``www.``."""
+    return name.strip().lower().removeprefix("www.")
 
 
 class SiteMemory:

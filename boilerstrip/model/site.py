@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from boilerstrip.features.memory import site_name
 from boilerstrip.io.lines import line_key
 
 # A page is of the site when it holds this share of the template's lines, and at least
@@ -90,8 +91,3 @@ class SiteKnowledge:
             raise ValueError("its rounds, lines or labels are not what they must be")
         return cls((iterations[0], iterations[1]), template, memory, names)
 
-
-def site_name(name: str) -> str:
-    """A site's name as pages of it are matched: lower case, without a leading ``www.``
-    (``site_of`` gives a URL's host so)."""
-    return name.strip().lower().removeprefix("www.")
