@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -23,9 +23,7 @@ from boilerstrip.features.context import shift, window_mean
 from boilerstrip.features.memory import MEMORY_NAMES
 from boilerstrip.model.decoding import decode_document
 from boilerstrip.io.labeled import LABELS
-
-if TYPE_CHECKING:
-    import lightgbm as lgb
+from boilerstrip.model.trees import Trees
 
 _LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 _BODY, _TITLE = _LABEL_ID["body"], _LABEL_ID["title"]
@@ -114,9 +112,8 @@ class LineClassifier:
     that few lines support move the score less).  ``features`` names the line features
     stage one learns from (None:
     every one this code computes); a model keeps working when later code computes more.
-    ``n_jobs`` is LightGBM's threads for fitting; ``prediction_threads`` its threads for
-    predicting, one by default: a document's lines gain nothing from more, and an OpenMP
-    pool started in a process that later forks deadlocks the children.
+    ``n_jobs`` is LightGBM's threads for fitting; ``prediction_threads`` the threads that
+    predict (``model.trees``), one by default: a document's lines gain nothing from more.
     After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters, ``stage_memory_``
     the memory stage's (None when it was fitted without site memory), and ``site_`` what
     a model adapted to one site knows of it (``model.site``; None otherwise).
@@ -186,18 +183,21 @@ class LineClassifier:
         }
 
     def _train(self, X: np.ndarray, y: np.ndarray, names: Sequence[str], weight: np.ndarray,
-               binary: bool = False, init: Any = None, col_wise: bool = False) -> lgb.Booster:
+               binary: bool = False, init: Any = None, col_wise: bool = False) -> Trees:
         """One LightGBM fit (``binary``: content or not, for stage one), with leaves of
         ``leaf_size_`` lines; ``init`` (trees of the same stage) is boosted further instead.
         ``col_wise`` fixes how LightGBM's threads build histograms, which it otherwise chooses
-        by timing both: the memory stage came out differently rounded between two runs."""
-        import lightgbm as lgb  # training only: prediction calls the C library (model.trees)
+        by timing both: the memory stage came out differently rounded between two runs.
+        The trees come back as a loaded model's do, so a fitted model predicts by the same
+        code (``model.trees``)."""
+        import lightgbm as lgb  # training only
 
         data = lgb.Dataset(X, label=y, weight=weight, feature_name=list(names),
                            free_raw_data=True, params={"min_data_in_bin": 1} if len(y) < 1000 else None)
         start = None if init is None else lgb.Booster(model_str=init.model_to_string())
         params = {**self._lgb_params(binary), **({"force_col_wise": True} if col_wise else {})}
-        return lgb.train(params, data, num_boost_round=self.n_estimators, init_model=start)
+        booster = lgb.train(params, data, num_boost_round=self.n_estimators, init_model=start)
+        return Trees(booster.model_to_string())
 
     def fit_matrix(self, X: np.ndarray, y: np.ndarray, doc_sizes: Sequence[int],
                    groups: Sequence[object] | None = None, sample_weight: np.ndarray | None = None,

@@ -1,125 +1,168 @@
-"""A loaded model's trees, predicted through LightGBM's C library directly.
+"""A model's trees, read from LightGBM's text model format and predicted by compiled code.
 
-LightGBM's Python package imports scikit-learn, SciPy and pandas when they are installed:
-over a second before the first page, and prediction uses none of them.  This calls the
-same library (``lib_lightgbm`` inside the installed lightgbm package) through ctypes, with
-the same entry point the Python package uses (``LGBM_BoosterPredictForMat``), so every
-probability is the same.  Training still uses the Python package.
+Prediction needs neither LightGBM's Python package (which imports scikit-learn, SciPy and
+pandas: over a second before the first page) nor its C library and OpenMP pool (a process
+that forks after a prediction used to hang).  The trees are flattened into a few arrays and
+evaluated by ``_forest``, which takes every decision as LightGBM's predictor does: the same
+probabilities to the last bit (``tests/test_model.py`` checks it against LightGBM itself).
+Training still uses LightGBM.
 """
 
 from __future__ import annotations
 
-import ctypes
-import importlib.util
-import sys
-import threading
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from boilerstrip.errors import ModelError
+from boilerstrip.model import _forest
 
-_C_API_DTYPE_FLOAT64 = 1
-_C_API_PREDICT_NORMAL = 0
-_library: ctypes.CDLL | None = None
-_library_lock = threading.Lock()
-
-
-def _lightgbm_library() -> ctypes.CDLL:
-    """``lib_lightgbm`` from the installed lightgbm package, found without importing it."""
-    global _library
-    with _library_lock:
-        if _library is None:
-            spec = importlib.util.find_spec("lightgbm")
-            if spec is None or not spec.submodule_search_locations:
-                raise ModelError("LightGBM is not installed: pip install lightgbm")
-            name = {"win32": "lib_lightgbm.dll", "darwin": "lib_lightgbm.dylib"}.get(
-                sys.platform, "lib_lightgbm.so")
-            folder = Path(next(iter(spec.submodule_search_locations)))
-            found = [p for p in (folder / "lib" / name, folder / "bin" / name, folder.parent / name)
-                     if p.is_file()]
-            if not found:
-                raise ModelError(f"no {name} in the lightgbm package at {folder}")
-            library = ctypes.cdll.LoadLibrary(str(found[0]))
-            library.LGBM_GetLastError.restype = ctypes.c_char_p
-            _library = library
-        return _library
+# A thread predicts at least this many rows: fewer are not worth a thread's start.
+_ROWS_PER_THREAD = 2048
+_MISSING_NONE, _MISSING_ZERO = 0, 1  # LightGBM's missing types (decision_type bits 2-3)
+_NODE_KEYS = ("split_feature", "threshold", "decision_type", "left_child", "right_child")
+_TREE_KEYS = ("num_leaves", "num_cat", "is_linear", *_NODE_KEYS, "leaf_value")
 
 
-def _check(library: ctypes.CDLL, status: int) -> None:
-    if status != 0:
-        raise ModelError(f"LightGBM: {library.LGBM_GetLastError().decode('utf-8', 'replace')}")
+def _header_value(header: dict[str, str], key: str) -> str:
+    if key not in header:
+        raise ModelError(f"not a LightGBM text model: no {key}")
+    return header[key]
 
 
 class Trees:
-    """A booster loaded from LightGBM's text model format, for prediction only.
+    """A booster in LightGBM's text model format, for prediction only.
 
     ``predict`` takes what ``lightgbm.Booster.predict`` takes for a dense matrix
-    (``num_threads``, early-stopping settings) and returns the same probabilities.
-    Pickles as its model text, so worker processes can receive it.
+    (``num_threads``, ``num_iteration``, ``pred_early_stop`` settings) and returns the same
+    probabilities.  Pickles as its model text, so worker processes can receive it.
     """
 
     def __init__(self, model_str: str) -> None:
         self._model_str = model_str
-        library = _lightgbm_library()
-        handle = ctypes.c_void_p()
-        iterations = ctypes.c_int(0)
-        _check(library, library.LGBM_BoosterLoadModelFromString(
-            model_str.encode("utf-8"), ctypes.byref(iterations), ctypes.byref(handle)))
-        self._handle = handle
-        classes = ctypes.c_int(0)
-        _check(library, library.LGBM_BoosterGetNumClasses(handle, ctypes.byref(classes)))
-        self.num_classes = classes.value
+        head, _, body = model_str.partition("\nTree=")
+        body = body.partition("\nend of trees")[0]
+        header = dict(line.split("=", 1) for line in head.splitlines() if "=" in line)
+        try:
+            self.num_classes = int(_header_value(header, "num_tree_per_iteration"))
+            self._num_features = int(_header_value(header, "max_feature_idx")) + 1
+            objective = _header_value(header, "objective").split()
+        except ValueError:
+            raise ModelError("not a LightGBM text model: a header value is not a number") from None
+        if objective[0] == "binary" and self.num_classes == 1:
+            sigmoid = dict(part.split(":", 1) for part in objective[1:] if ":" in part)
+            self._sigmoid = float(sigmoid.get("sigmoid", 1.0))
+        elif objective[0] in ("multiclass", "softmax") and self.num_classes > 1:
+            self._sigmoid = 0.0
+        else:
+            raise ModelError(f"trees for objective {' '.join(objective)!r}: boilerstrip predicts "
+                             "binary and multiclass trees")
+        self._flatten(body.partition("\n")[2])
+
+    def _flatten(self, body: str) -> None:
+        """One node record per decision of every tree, then one per leaf, as ``_forest``
+        walks them: children and roots numbered across the forest, and a leaf's record its
+        own child both ways."""
+        values: dict[str, list[str]] = {key: [] for key in _TREE_KEYS}
+        for line in body.splitlines():
+            key, _, value = line.partition("=")
+            if key in values:
+                values[key].append(value)
+        if any(v.strip() not in ("", "0") for v in values["num_cat"] + values["is_linear"]):
+            raise ModelError("categorical or linear trees: boilerstrip predicts numerical trees")
+        try:
+            counts = np.array(values["num_leaves"], dtype=np.int64)
+            arrays = {key: _forest.numbers(" ".join(values[key]).encode("ascii"))
+                      for key in (*_NODE_KEYS, "leaf_value")}
+        except (ValueError, UnicodeEncodeError):
+            raise ModelError("a tree holds something that is not a number") from None
+        decisions, leaves = int((counts - 1).sum()), int(counts.sum())
+        if (not len(counts) or len(counts) % self.num_classes or counts.min() < 1
+                or len(arrays["leaf_value"]) != leaves
+                or any(len(arrays[key]) != decisions for key in _NODE_KEYS)):
+            raise ModelError(f"{len(counts)} trees whose arrays do not match their leaves, "
+                             f"for {self.num_classes} per round")
+        first_decision, first_leaf = np.cumsum(counts - 1) - (counts - 1), np.cumsum(counts) - counts
+        node_offset = np.repeat(first_decision, counts - 1)
+        leaf_offset = np.repeat(first_leaf, counts - 1)
+
+        # LightGBM numbers a tree's decisions in the order they were made, so a decision's
+        # children come after it: checked, so a walk always ends inside its own tree.
+        local = {key: arrays[key].astype(np.int64) for key in ("left_child", "right_child")}
+        parent = np.arange(decisions) - node_offset
+        tree_size = np.repeat(counts, counts - 1)
+        for child in local.values():
+            inner_ok = (child > parent) & (child < tree_size - 1)
+            leaf_ok = (~child >= 0) & (~child < tree_size)
+            if not np.where(child >= 0, inner_ok, leaf_ok).all():
+                raise ModelError("a tree's children do not form a tree")
+
+        def children(key: str) -> np.ndarray:
+            child = local[key]
+            return np.where(child >= 0, child + node_offset, decisions + ~child + leaf_offset)
+
+        decision = arrays["decision_type"].astype(np.uint8)
+        missing, default_left = (decision >> 2) & 3, (decision & 2) != 0
+        nodes = np.zeros(decisions + leaves, dtype=_forest.NODE_DTYPE)
+        inner, leaf_nodes = nodes[:decisions], nodes[decisions:]
+        inner["threshold"] = arrays["threshold"]
+        inner["feature"] = arrays["split_feature"]
+        inner["left"], inner["right"] = children("left_child"), children("right_child")
+        # LightGBM sends a missing value the default way when missing values have one
+        # (missing type NaN, or zero, to which a missing value is first made); else it
+        # compares zero with the threshold.
+        inner["nan_right"] = np.where(missing == _MISSING_NONE, ~(0.0 <= inner["threshold"]),
+                                      ~default_left)
+        inner["zero_missing"] = missing == _MISSING_ZERO
+        inner["zero_right"] = ~default_left
+        leaf_nodes["left"] = leaf_nodes["right"] = np.arange(decisions, decisions + leaves)
+        if decisions and not (0 <= inner["feature"].min() <= inner["feature"].max()
+                              < self._num_features):
+            raise ModelError("a tree splits on a feature the model does not have")
+        self._roots = np.where(counts > 1, first_decision, decisions + first_leaf).astype(np.int32)
+        self._nodes = nodes.view(np.uint8)
+        self._leaf_start = decisions
+        self._leaf = arrays["leaf_value"]
 
     def model_to_string(self) -> str:
         return self._model_str
 
     def num_feature(self) -> int:
-        count = ctypes.c_int(0)
-        library = _lightgbm_library()
-        _check(library, library.LGBM_BoosterGetNumFeature(self._handle, ctypes.byref(count)))
-        return count.value
+        return self._num_features
 
     def current_iteration(self) -> int:
         """Boosting rounds in the model (``lightgbm.Booster.current_iteration``)."""
-        count = ctypes.c_int(0)
-        library = _lightgbm_library()
-        _check(library, library.LGBM_BoosterGetCurrentIteration(self._handle, ctypes.byref(count)))
-        return count.value
+        return len(self._roots) // self.num_classes
 
     def predict(self, X: np.ndarray, num_threads: int = 1, num_iteration: int = -1,
-                **settings: Any) -> np.ndarray:
+                pred_early_stop: bool = False, pred_early_stop_freq: int = 10,
+                pred_early_stop_margin: float = 10.0) -> np.ndarray:
         """P(class) for each row of ``X``: a vector for a binary model, rows of one column a
-        class otherwise.  ``num_iteration`` > 0 uses only the first that many rounds."""
+        class otherwise.  ``num_iteration`` > 0 uses only the first that many rounds;
+        ``pred_early_stop`` stops adding a row's rounds once its best raw score leads by
+        ``pred_early_stop_margin``, checked every ``pred_early_stop_freq`` rounds."""
         X = np.ascontiguousarray(X, dtype=np.float64)
-        rows, columns = X.shape
-        out = np.empty(rows * self.num_classes, dtype=np.float64)
-        if rows == 0:
-            return out if self.num_classes == 1 else out.reshape(0, self.num_classes)
-        parameters = " ".join([f"num_threads={num_threads}"] + [
-            f"{key}={str(value).lower() if isinstance(value, bool) else value}"
-            for key, value in settings.items()])
-        written = ctypes.c_int64(0)
-        library = _lightgbm_library()
-        _check(library, library.LGBM_BoosterPredictForMat(
-            self._handle, X.ctypes.data_as(ctypes.c_void_p), ctypes.c_int(_C_API_DTYPE_FLOAT64),
-            ctypes.c_int32(rows), ctypes.c_int32(columns), ctypes.c_int(1),
-            ctypes.c_int(_C_API_PREDICT_NORMAL), ctypes.c_int(0), ctypes.c_int(num_iteration),
-            parameters.encode("utf-8"), ctypes.byref(written),
-            out.ctypes.data_as(ctypes.POINTER(ctypes.c_double))))
-        if written.value != len(out):
-            raise ModelError(f"LightGBM wrote {written.value} predictions, {len(out)} expected")
-        return out if self.num_classes == 1 else out.reshape(rows, self.num_classes)
+        if X.ndim != 2 or X.shape[1] != self._num_features:
+            raise ModelError(f"the trees take {self._num_features} features, "
+                             f"the rows have {X.shape[-1] if X.ndim else 0}")
+        rounds = self.current_iteration()
+        rounds = min(num_iteration, rounds) if num_iteration > 0 else rounds
+        out = np.empty((len(X), self.num_classes))
+        settings = (self._roots, self._nodes, self._leaf, self._leaf_start, self.num_classes, rounds, self._sigmoid,
+                    pred_early_stop_freq if pred_early_stop else 0, pred_early_stop_margin)
+        threads = min(max(1, num_threads), len(X) // _ROWS_PER_THREAD)
+        if threads <= 1:
+            _forest.predict(X, *settings, out)
+        else:
+            bounds = np.linspace(0, len(X), threads + 1).astype(int)
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(lambda a, b: _forest.predict(X[a:b], *settings, out[a:b]),
+                              bounds[:-1], bounds[1:]))
+        return out[:, 0] if self.num_classes == 1 else out
 
     def __getstate__(self) -> dict[str, Any]:
         return {"model_str": self._model_str}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["model_str"])  # type: ignore[misc]
-
-    def __del__(self) -> None:
-        handle = getattr(self, "_handle", None)
-        if handle is not None and _library is not None:
-            _library.LGBM_BoosterFree(handle)
-            self._handle = None

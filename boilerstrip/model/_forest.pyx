@@ -1,0 +1,182 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Compiled prediction for LightGBM's numerical trees, decision for decision as LightGBM's
+own predictor takes it (``Tree::NumericalDecision``, ``GBDT::PredictRaw``, its early stop and
+output transforms), so every probability is LightGBM's to the last bit.
+
+The trees arrive flattened by ``boilerstrip.model.trees``: one record per node over every
+tree (``NODE_DTYPE``), then one per leaf (from ``leaf_start``) whose children are itself,
+so a walk can take as many steps as it likes once it is in a leaf.  Rows go
+through the forest in blocks, tree by tree, so a tree's nodes stay in cache while a block's
+rows walk it.  No GIL is held, so threads can share a model.
+"""
+
+import numpy as np
+
+from libc.math cimport exp, fabs, isnan
+from libc.stdint cimport int32_t, uint8_t
+from libc.stdlib cimport free, malloc
+
+cdef extern from *:
+    """
+    typedef struct {
+        double threshold;
+        int32_t feature;
+        int32_t child[2];     /* left, right */
+        uint8_t nan_right;    /* where a missing value goes */
+        uint8_t zero_missing; /* LightGBM's zero-as-missing: zero goes to zero_right */
+        uint8_t zero_right;
+    } forest_node;
+    """
+    ctypedef struct forest_node:
+        double threshold
+        int32_t feature
+        int32_t child[2]
+        uint8_t nan_right
+        uint8_t zero_missing
+        uint8_t zero_right
+
+NODE_DTYPE = np.dtype([("threshold", "f8"), ("feature", "i4"), ("left", "i4"), ("right", "i4"),
+                       ("nan_right", "u1"), ("zero_missing", "u1"), ("zero_right", "u1")],
+                      align=True)
+assert NODE_DTYPE.itemsize == sizeof(forest_node)
+
+# LightGBM's kZeroThreshold: its predictor keeps a feature only when it is further from zero.
+cdef double _ZERO = <double>(<float>1e-35)
+DEF _BLOCK = 64
+DEF _GROUP = 8
+
+
+cdef inline int32_t _step(const double* row, int32_t node, const forest_node* nodes
+                         ) noexcept nogil:
+    """One decision, without a branch; a leaf's record leads back to itself."""
+    cdef const forest_node* at = &nodes[node]
+    cdef double value = row[at.feature]
+    cdef int right
+    value = 0.0 if fabs(value) <= _ZERO else value
+    right = not (value <= at.threshold)
+    right = at.nan_right if isnan(value) else right
+    right = at.zero_right if (at.zero_missing and value == 0.0) else right
+    return at.child[right]
+
+
+cdef inline bint _settled(const double* raw, int classes, double margin) noexcept nogil:
+    """LightGBM's prediction early stop: the best raw score leads the next by ``margin``."""
+    cdef double first, second
+    cdef int k
+    if classes == 1:
+        return 2.0 * fabs(raw[0]) > margin
+    first = raw[0] if raw[0] >= raw[1] else raw[1]
+    second = raw[1] if raw[0] >= raw[1] else raw[0]
+    for k in range(2, classes):
+        if raw[k] > first:
+            second = first
+            first = raw[k]
+        elif raw[k] > second:
+            second = raw[k]
+    return first - second > margin
+
+
+cdef inline void _transform(double* raw, int classes, double sigmoid) noexcept nogil:
+    """Raw scores to probabilities as LightGBM's objectives do: sigmoid, or softmax."""
+    cdef double top, total
+    cdef int k
+    if classes == 1:
+        raw[0] = 1.0 / (1.0 + exp(-sigmoid * raw[0]))
+        return
+    top = raw[0]
+    for k in range(1, classes):
+        top = raw[k] if raw[k] > top else top
+    total = 0.0
+    for k in range(classes):
+        raw[k] = exp(raw[k] - top)
+        total += raw[k]
+    for k in range(classes):
+        raw[k] /= total
+
+
+def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1] nodes,
+            const double[::1] leaf, int leaf_start, int classes, int iterations, double sigmoid,
+            int stop_period, double stop_margin, double[:, ::1] out):
+    """Probabilities into ``out`` (rows × classes): ``iterations`` rounds of ``classes`` trees
+    each (``roots``), sigmoid (one class, with its scale) or softmax; ``stop_period`` > 0
+    checks every that many rounds whether ``stop_margin`` settles a row."""
+    cdef Py_ssize_t rows = X.shape[0], columns = X.shape[1], start, r
+    cdef int i, it, end, k, a, j, active, kept, period = stop_period if stop_period > 0 else iterations
+    cdef int32_t root, first_leaf = leaf_start
+    cdef bint walking
+    cdef int order[_BLOCK]
+    cdef int32_t at[_GROUP]
+    cdef const double* row[_GROUP]
+    cdef const forest_node* forest
+    cdef const double* first_row
+    cdef const double* leaves
+    if rows == 0 or iterations == 0:
+        out[:, :] = 0.0
+        for r in range(rows):
+            _transform(&out[r, 0], classes, sigmoid)
+        return
+    forest = <const forest_node*> &nodes[0]
+    leaves = &leaf[0]
+    with nogil:
+        for start in range(0, rows, _BLOCK):
+            active = <int> min(<Py_ssize_t> _BLOCK, rows - start)
+            first_row = &X[start, 0]
+            for a in range(active):
+                order[a] = a
+                for k in range(classes):
+                    out[start + a, k] = 0.0
+            i = 0
+            while i < iterations and active > 0:
+                end = min(i + period, iterations)
+                for it in range(i, end):
+                    for k in range(classes):
+                        root = roots[it * classes + k]
+                        # _GROUP rows walk the tree side by side, so their decisions overlap;
+                        # a short last group repeats its first row.
+                        for a in range(0, active, _GROUP):
+                            for j in range(_GROUP):
+                                row[j] = first_row + order[a + j if a + j < active else a] * columns
+                                at[j] = root
+                            walking = True
+                            while walking:
+                                walking = False
+                                for j in range(_GROUP):
+                                    at[j] = _step(row[j], at[j], forest)
+                                    walking = walking | (at[j] < first_leaf)
+                            for j in range(min(_GROUP, active - a)):
+                                out[start + order[a + j], k] += leaves[at[j] - first_leaf]
+                i = end
+                if stop_period > 0:
+                    kept = 0
+                    for a in range(active):
+                        if not _settled(&out[start + order[a], 0], classes, stop_margin):
+                            order[kept] = order[a]
+                            kept += 1
+                    active = kept
+            for r in range(start, start + min(<Py_ssize_t> _BLOCK, rows - start)):
+                _transform(&out[r, 0], classes, sigmoid)
+
+
+cdef extern from "Python.h":
+    double PyOS_string_to_double(const char* s, char** endptr, object overflow_exception) except? -1.0
+
+
+def numbers(bytes text):
+    """The numbers, separated by spaces, in ``text`` (a model's ASCII), parsed as Python
+    parses floats: correctly rounded, whatever the locale.  ValueError on anything else."""
+    cdef const char* at = text
+    cdef const char* stop = at + len(text)
+    cdef char* after
+    cdef Py_ssize_t count = 0
+    cdef double[::1] out = np.empty(text.count(b" ") + 1)
+    while True:
+        while at < stop and at[0] == 32:
+            at += 1
+        if at >= stop:
+            break
+        out[count] = PyOS_string_to_double(at, &after, None)
+        if after == at or (after < stop and after[0] != 32):
+            raise ValueError(f"not a number at byte {at - <const char*> text}")
+        count += 1
+        at = after
+    return np.asarray(out[:count])

@@ -1,0 +1,8 @@
+"""The compiled part of the package: Cython modules, built by ``pip install``."""
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+setup(ext_modules=cythonize(
+    [Extension("boilerstrip.model._forest", ["boilerstrip/model/_forest.pyx"])],
+    compiler_directives={"language_level": 3}))
