@@ -12,9 +12,8 @@ rows walk it.  No GIL is held, so threads can share a model.
 
 import numpy as np
 
-from libc.math cimport exp, fabs, isnan
+from libc.math cimport exp, fabs
 from libc.stdint cimport int32_t, uint8_t
-from libc.stdlib cimport free, malloc
 
 cdef extern from *:
     """
@@ -26,6 +25,23 @@ cdef extern from *:
         uint8_t zero_missing; /* LightGBM's zero-as-missing: zero goes to zero_right */
         uint8_t zero_right;
     } forest_node;
+
+    /* LightGBM's kZeroThreshold: its predictor keeps a feature only when it is further
+       from zero. */
+    #define FOREST_ZERO ((double) 1e-35f)
+
+    /* One decision, as flags and selects rather than branches; a leaf's record leads
+       back to itself. */
+    static inline int32_t forest_step(const double* row, int32_t node, const forest_node* nodes) {
+        const forest_node* at = nodes + node;
+        double value = row[at->feature];
+        int right;
+        value = fabs(value) <= FOREST_ZERO ? 0.0 : value;
+        right = !(value <= at->threshold);
+        right = value != value ? at->nan_right : right;
+        right = (at->zero_missing & (value == 0.0)) ? at->zero_right : right;
+        return at->child[right];
+    }
     """
     ctypedef struct forest_node:
         double threshold
@@ -34,29 +50,16 @@ cdef extern from *:
         uint8_t nan_right
         uint8_t zero_missing
         uint8_t zero_right
+    int32_t forest_step(const double* row, int32_t node, const forest_node* nodes) noexcept nogil
 
 NODE_DTYPE = np.dtype([("threshold", "f8"), ("feature", "i4"), ("left", "i4"), ("right", "i4"),
                        ("nan_right", "u1"), ("zero_missing", "u1"), ("zero_right", "u1")],
                       align=True)
 assert NODE_DTYPE.itemsize == sizeof(forest_node)
 
-# LightGBM's kZeroThreshold: its predictor keeps a feature only when it is further from zero.
-cdef double _ZERO = <double>(<float>1e-35)
-DEF _BLOCK = 64
-DEF _GROUP = 8
-
-
-cdef inline int32_t _step(const double* row, int32_t node, const forest_node* nodes
-                         ) noexcept nogil:
-    """One decision, without a branch; a leaf's record leads back to itself."""
-    cdef const forest_node* at = &nodes[node]
-    cdef double value = row[at.feature]
-    cdef int right
-    value = 0.0 if fabs(value) <= _ZERO else value
-    right = not (value <= at.threshold)
-    right = at.nan_right if isnan(value) else right
-    right = at.zero_right if (at.zero_missing and value == 0.0) else right
-    return at.child[right]
+cdef enum:
+    _BLOCK = 64  # rows that go through a tree before the next tree
+    _GROUP = 8   # rows that walk a tree side by side, so their decisions overlap
 
 
 cdef inline bint _settled(const double* raw, int classes, double margin) noexcept nogil:
@@ -100,8 +103,8 @@ def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1]
     """Probabilities into ``out`` (rows × classes): ``iterations`` rounds of ``classes`` trees
     each (``roots``), sigmoid (one class, with its scale) or softmax; ``stop_period`` > 0
     checks every that many rounds whether ``stop_margin`` settles a row."""
-    cdef Py_ssize_t rows = X.shape[0], columns = X.shape[1], start, r
-    cdef int i, it, end, k, a, j, active, kept, period = stop_period if stop_period > 0 else iterations
+    cdef Py_ssize_t rows = X.shape[0], columns = X.shape[1], block, start, r
+    cdef int i, it, end, k, a, j, group, active, kept, period = stop_period if stop_period > 0 else iterations
     cdef int32_t root, first_leaf = leaf_start
     cdef bint walking
     cdef int order[_BLOCK]
@@ -118,7 +121,8 @@ def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1]
     forest = <const forest_node*> &nodes[0]
     leaves = &leaf[0]
     with nogil:
-        for start in range(0, rows, _BLOCK):
+        for block in range((rows + _BLOCK - 1) // _BLOCK):
+            start = block * _BLOCK
             active = <int> min(<Py_ssize_t> _BLOCK, rows - start)
             first_row = &X[start, 0]
             for a in range(active):
@@ -131,9 +135,9 @@ def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1]
                 for it in range(i, end):
                     for k in range(classes):
                         root = roots[it * classes + k]
-                        # _GROUP rows walk the tree side by side, so their decisions overlap;
-                        # a short last group repeats its first row.
-                        for a in range(0, active, _GROUP):
+                        # A short last group repeats its first row.
+                        for group in range((active + _GROUP - 1) // _GROUP):
+                            a = group * _GROUP
                             for j in range(_GROUP):
                                 row[j] = first_row + order[a + j if a + j < active else a] * columns
                                 at[j] = root
@@ -141,7 +145,7 @@ def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1]
                             while walking:
                                 walking = False
                                 for j in range(_GROUP):
-                                    at[j] = _step(row[j], at[j], forest)
+                                    at[j] = forest_step(row[j], at[j], forest)
                                     walking = walking | (at[j] < first_leaf)
                             for j in range(min(_GROUP, active - a)):
                                 out[start + order[a + j], k] += leaves[at[j] - first_leaf]
