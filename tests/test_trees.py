@@ -105,3 +105,22 @@ def test_rows_of_the_wrong_width_are_refused():
     trees = Trees(_small_model_text())
     with pytest.raises(ModelError, match="take 3 features, the rows have 4"):
         trees.predict(np.zeros((2, 4)))
+
+
+def test_numbers_are_read_as_python_reads_them_and_anything_else_is_refused():
+    """The model's number reader (compiled) on numbers as LightGBM writes them, on numbers too
+    large to hold, and on random bytes: a value, or a ValueError, never another error."""
+    from boilerstrip.model._forest import numbers
+
+    written = [1.0000000180025095e-35, -0.26136363636363641, 459.50000000000006, 0.0, -7.0]
+    assert numbers(" ".join(repr(v) for v in written).encode()).tolist() == written
+    assert numbers(b"1e999 -1e999").tolist() == [float("inf"), float("-inf")]
+    rng = np.random.default_rng(3)
+    alphabet = np.frombuffer(b"0123456789 .-+eEinfa\x00x", dtype=np.uint8)
+    for _ in range(3000):
+        text = rng.choice(alphabet, size=rng.integers(0, 30)).tobytes()
+        try:
+            values = numbers(text)
+        except ValueError:
+            continue
+        assert len(values) == len(text.split())

@@ -162,7 +162,10 @@ def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1]
 
 
 cdef extern from "Python.h":
-    double PyOS_string_to_double(const char* s, char** endptr, object overflow_exception) except? -1.0
+    ctypedef struct PyObject
+    # overflow_exception NULL: a number too large to hold becomes ±inf, as in Python's float()
+    double PyOS_string_to_double(const char* s, char** endptr, PyObject* overflow_exception
+                                 ) except? -1.0
 
 
 def numbers(bytes text):
@@ -178,7 +181,7 @@ def numbers(bytes text):
             at += 1
         if at >= stop:
             break
-        out[count] = PyOS_string_to_double(at, &after, None)
+        out[count] = PyOS_string_to_double(at, &after, NULL)
         if after == at or (after < stop and after[0] != 32):
             raise ValueError(f"not a number at byte {at - <const char*> text}")
         count += 1
