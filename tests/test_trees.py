@@ -116,6 +116,11 @@ def test_numbers_are_read_as_python_reads_them_and_anything_else_is_refused():
     assert numbers(" ".join(repr(v) for v in written).encode()).tolist() == written
     assert numbers(b"1e999 -1e999").tolist() == [float("inf"), float("-inf")]
     rng = np.random.default_rng(3)
+    # Integers are read digit by digit up to 15 digits, beyond that as floats: all exact.
+    tokens = [str(int(sign) * int(rng.integers(10 ** 18)) // 10 ** int(cut)) for sign, cut in
+              zip(rng.choice([-1, 1], 5000), rng.integers(0, 18, 5000))]
+    tokens += [repr(float(v)) for v in rng.normal(scale=1e3, size=5000)]
+    assert numbers(" ".join(tokens).encode()).tolist() == [float(t) for t in tokens]
     alphabet = np.frombuffer(b"0123456789 .-+eEinfa\x00x", dtype=np.uint8)
     for _ in range(3000):
         text = rng.choice(alphabet, size=rng.integers(0, 30)).tobytes()

@@ -170,20 +170,35 @@ cdef extern from "Python.h":
 
 def numbers(bytes text):
     """The numbers, separated by spaces, in ``text`` (a model's ASCII), parsed as Python
-    parses floats: correctly rounded, whatever the locale.  ValueError on anything else."""
+    parses floats: correctly rounded, whatever the locale.  ValueError on anything else.
+    Integers of up to 15 digits (children, features, decision types: most of a model) are
+    read digit by digit, exactly, and faster."""
     cdef const char* at = text
     cdef const char* stop = at + len(text)
+    cdef const char* first
+    cdef const char* digit
     cdef char* after
     cdef Py_ssize_t count = 0
+    cdef double value
     cdef double[::1] out = np.empty(text.count(b" ") + 1)
     while True:
         while at < stop and at[0] == 32:
             at += 1
         if at >= stop:
             break
-        out[count] = PyOS_string_to_double(at, &after, NULL)
-        if after == at or (after < stop and after[0] != 32):
-            raise ValueError(f"not a number at byte {at - <const char*> text}")
+        first = at + 1 if at[0] == 45 else at  # after a minus sign
+        digit = first
+        value = 0.0
+        while digit < stop and 48 <= digit[0] <= 57 and digit - first < 15:
+            value = value * 10.0 + (digit[0] - 48)
+            digit += 1
+        if digit > first and (digit == stop or digit[0] == 32):
+            out[count] = -value if at[0] == 45 else value
+            after = <char*> digit
+        else:
+            out[count] = PyOS_string_to_double(at, &after, NULL)
+            if after == at or (after < stop and after[0] != 32):
+                raise ValueError(f"not a number at byte {at - <const char*> text}")
         count += 1
         at = after
     return np.asarray(out[:count])
