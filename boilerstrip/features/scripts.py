@@ -32,7 +32,9 @@ NAMES = ("tokens", "mean_token_len", "n_scripts", "off_script", "letter_share", 
 
 @lru_cache(maxsize=1)
 def _class_table() -> np.ndarray:
-    code_points = "".join(" " if 0xD800 <= c < 0xE000 else chr(c) for c in range(_TABLE_SIZE))
+    numbers = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    numbers[0xD800:0xE000] = ord(" ")  # surrogates are no characters
+    code_points = numbers.tobytes().decode("utf-32-le")
     table = np.zeros(_TABLE_SIZE, dtype=np.uint32)
     for name, pattern in CHARACTER_CLASSES.items():
         for match in regex.finditer(pattern + "+", code_points):
