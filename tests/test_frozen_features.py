@@ -17,7 +17,6 @@ import argparse
 import gzip
 import json
 import textwrap
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
