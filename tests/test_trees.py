@@ -93,6 +93,8 @@ def _small_model_text() -> str:
     (lambda s: s.replace("threshold=", "threshold=x", 1), "not a number"),
     (lambda s: s.replace("num_cat=0", "num_cat=1", 1), "categorical"),
     (lambda s: s.replace("objective=binary", "objective=regression", 1), "binary and multiclass"),
+    (lambda s: s.replace("objective=binary sigmoid:1", "objective=", 1), "binary and multiclass"),
+    (lambda s: s.replace("sigmoid:1", "sigmoid:x", 1), "not a number"),
 ])
 def test_trees_that_would_walk_astray_are_refused(change, message):
     text = _small_model_text()

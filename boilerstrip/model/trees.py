@@ -4,7 +4,7 @@ Prediction needs neither LightGBM's Python package (which imports scikit-learn, 
 pandas: over a second before the first page) nor its C library and OpenMP pool (a process
 that forks after a prediction used to hang).  The trees are flattened into a few arrays and
 evaluated by ``_forest``, which takes every decision as LightGBM's predictor does: the same
-probabilities to the last bit (``tests/test_model.py`` checks it against LightGBM itself).
+probabilities to the last bit (``tests/test_trees.py`` checks it against LightGBM itself).
 Training still uses LightGBM.
 """
 
@@ -44,18 +44,19 @@ class Trees:
         head, _, body = model_str.partition("\nTree=")
         body = body.partition("\nend of trees")[0]
         header = dict(line.split("=", 1) for line in head.splitlines() if "=" in line)
+        objective = _header_value(header, "objective").split() or [""]
+        settings = dict(part.split(":", 1) for part in objective[1:] if ":" in part)
         try:
             self.num_classes = int(_header_value(header, "num_tree_per_iteration"))
             self._num_features = int(_header_value(header, "max_feature_idx")) + 1
-            objective = _header_value(header, "objective").split()
+            self._sigmoid = float(settings.get("sigmoid", 1.0))
         except ValueError:
             raise ModelError("not a LightGBM text model: a header value is not a number") from None
-        if objective[0] == "binary" and self.num_classes == 1:
-            sigmoid = dict(part.split(":", 1) for part in objective[1:] if ":" in part)
-            self._sigmoid = float(sigmoid.get("sigmoid", 1.0))
-        elif objective[0] in ("multiclass", "softmax") and self.num_classes > 1:
-            self._sigmoid = 0.0
-        else:
+        if self.num_classes < 1 or self._num_features < 1:
+            raise ModelError("not a LightGBM text model: no classes or no features")
+        binary = objective[0] == "binary" and self.num_classes == 1
+        softmax = objective[0] in ("multiclass", "softmax") and self.num_classes > 1
+        if not (binary or softmax):
             raise ModelError(f"trees for objective {' '.join(objective)!r}: boilerstrip predicts "
                              "binary and multiclass trees")
         self._flatten(body.partition("\n")[2])
