@@ -113,10 +113,7 @@ def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1]
     cdef const forest_node* forest
     cdef const double* first_row
     cdef const double* leaves
-    if rows == 0 or iterations == 0:
-        out[:, :] = 0.0
-        for r in range(rows):
-            _transform(&out[r, 0], classes, sigmoid)
+    if rows == 0:
         return
     forest = <const forest_node*> &nodes[0]
     leaves = &leaf[0]
