@@ -4,5 +4,6 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 setup(ext_modules=cythonize(
-    [Extension("boilerstrip.model._forest", ["boilerstrip/model/_forest.pyx"])],
+    [Extension("boilerstrip.model._forest", ["boilerstrip/model/_forest.pyx"]),
+     Extension("boilerstrip.features._line_counts", ["boilerstrip/features/_line_counts.pyx"])],
     compiler_directives={"language_level": 3}))

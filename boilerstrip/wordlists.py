@@ -12,7 +12,7 @@ import re
 # Sentence-ending marks in the scripts the models meet, and what may close a sentence after
 # them (quotes, brackets).
 TERMINAL_PUNCTUATION = ".!?…。！？؟۔।"
-CLOSING_MARKS = "\"'”’»)\\]）」』"
+CLOSING_MARKS = "\"'”’»)]）」』"
 
 MONTHS = (
     "january february march april may june july august september october november december "
@@ -104,8 +104,3 @@ def prefix_tree(words: list[str]) -> str:
 
     return branch(tree)
 
-
-def word_list_pattern(words: list[str]) -> re.Pattern:
-    """Match any of ``words`` as whole words (no letter just before or after)."""
-    letter = r"[^\W\d_]"
-    return re.compile(rf"(?<!{letter}){prefix_tree(words)}(?!{letter})", re.MULTILINE)

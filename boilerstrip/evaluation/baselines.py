@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from boilerstrip.wordlists import CLOSING_MARKS, TERMINAL_PUNCTUATION
 
-_C4_TERMINAL = re.compile(rf"[{TERMINAL_PUNCTUATION}][{CLOSING_MARKS}]*\s*$")
+_C4_TERMINAL = re.compile(rf"[{TERMINAL_PUNCTUATION}][{re.escape(CLOSING_MARKS)}]*\s*$")
 _JUSTEXT_STOPLISTS = {"en": "English", "ru": "Russian", "el": "Greek", "pl": "Polish", "ar": "Arabic"}
 
 

@@ -12,6 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
+from boilerstrip.features.characters import line_counts
+
 MAX_FEATURE_CHARS = 1 << 16
 
 
@@ -63,3 +65,9 @@ class DocumentText:
     def sampled_chars(self) -> np.ndarray:
         """Characters the patterns read, at least 1: the denominator of every share."""
         return np.maximum(np.array([len(line.strip()) for line in self.sampled], dtype=np.float64), 1)
+
+    @cached_property
+    def counts(self) -> dict[str, np.ndarray]:
+        """Per line: each pattern's matches, link characters, and characters of each class
+        (``characters.line_counts``)."""
+        return line_counts(self.joined, self.lowered, self.starts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from boilerstrip.features.patterns import PATTERNS
+from boilerstrip.features.characters import ends_sentence_and_starts_bullet
 
 MIN_WIDTH, MAX_WIDTH = 50, 100
 # A line ends within this many columns of the width when the next word did not fit.
@@ -30,8 +30,7 @@ def wrap_width(lines: list[str]) -> int | None:
         return None
     # Wrapping breaks sentences: most lines that reach the width end mid-sentence.  Lines of
     # one paragraph each (short paragraphs, CJK text) mostly end with a sentence mark.
-    ends = PATTERNS["terminal_end"]
-    closed = sum(bool(ends.search(lines[i])) for i in np.flatnonzero(continued))
+    closed = sum(ends_sentence_and_starts_bullet(lines[i])[0] for i in np.flatnonzero(continued))
     if closed > MAX_CLOSED_SHARE * continued.sum():
         return None
     return width
@@ -44,12 +43,11 @@ def wrapped_paragraphs(lines: list[str]) -> list[range]:
     width = wrap_width(lines)
     if width is None:
         return []
-    bullet = PATTERNS["bullet_start"]
     indents = [len(line) - len(line.lstrip()) for line in lines]
     runs, start = [], 0
     for i in range(1, len(lines) + 1):
         joins = (i < len(lines) and lines[i].strip() and len(lines[i - 1].rstrip()) >= width - WORD_ROOM
-                 and indents[i] >= indents[i - 1] and not bullet.match(lines[i]))
+                 and indents[i] >= indents[i - 1] and not ends_sentence_and_starts_bullet(lines[i])[1])
         if not joins:
             if i - start > 1:
                 runs.append(range(start, i))

@@ -34,7 +34,7 @@ BODY_SHARE = 0.5
 MIN_GOLD_COVERAGE = 0.5  # training skips pages whose gold text is mostly not in the page
 MAX_TITLE_TOKENS = 30
 # A headline ends in no sentence mark, nor in a colon or semicolon.
-_ENDS_CLAUSE = re.compile(rf"[{TERMINAL_PUNCTUATION}:;][{CLOSING_MARKS}]*\s*$")
+_ENDS_CLAUSE = re.compile(rf"[{TERMINAL_PUNCTUATION}:;][{re.escape(CLOSING_MARKS)}]*\s*$")
 
 
 @dataclass
