@@ -74,6 +74,6 @@ def document_features(lines: list[str], markup: np.ndarray | None = None
     layout.position(col, text)
     layout.main_run(col, text)
     layout.text_layout(col, text, lines)
-    context.neighbours(col)
-    context.markup(col, None if markup is None else markup[text.rows])
+    context.neighbours(X, _INDEX)
+    context.markup(X, _INDEX, None if markup is None else markup[text.rows])
     return X, text.rows

@@ -25,7 +25,7 @@ CLASS_BITS = ("letter", "upper", "cased", "lower", "digit", "eastern_digit", "nu
               "symbol", "word", "cjk_token", "latin", "arabic", "cyrillic", "cjk", "greek",
               "space", "re_space", "re_alnum", "re_digit")
 SET_BITS = ("terminal", "closing", "comma", "bullet", "list_bullet", "separator", "currency",
-            "copyright", "colon", "date_separator")
+            "copyright", "colon", "date_separator", "month_start", "boiler_start")
 # The output's columns.
 PATTERN_COLUMNS = ("terminal_end", "sentence_marks", "commas", "bullet_start", "heading_start",
                    "pipes", "times", "time_start", "dates", "years", "months", "urls", "handles",
@@ -67,6 +67,8 @@ cdef enum:
     COPYRIGHT = 1 << 27
     COLON = 1 << 28
     DATE_SEPARATOR = 1 << 29
+    MONTH_START = 1 << 30      # the first letter of a word of the list
+    BOILER_START = 1u << 31
 
 cdef enum:
     # column indices, in COLUMNS order
@@ -455,11 +457,11 @@ cdef Py_ssize_t word_at(const Doc* d, const Trie* trie, Py_ssize_t i) noexcept n
         i += 1
 
 
-cdef void words(Doc* d, const Trie* trie, int column) noexcept nogil:
+cdef void words(Doc* d, const Trie* trie, uint32_t first_letter, int column) noexcept nogil:
     """``(?<![^\\W\\d_])(?:WORDS)(?![^\\W\\d_])`` over the lower-cased text."""
     cdef Py_ssize_t i = 0, end, line = 0
     while i < d.size:
-        if not re_letter(d, i - 1):
+        if (d.cls[i] & first_letter) and not re_letter(d, i - 1):
             end = word_at(d, trie, i)
             if end > i:
                 count(d, &line, i, end, column, False)
@@ -755,8 +757,8 @@ def line_counts(const uint32_t[::1] text, const uint32_t[::1] lowered, const int
         times(&d)
         time_start(&d)
         dates_and_years(&d)
-        words(&low, &month_trie, C_MONTHS)
-        words(&low, &boiler_trie, C_BOILER_WORDS)
+        words(&low, &month_trie, MONTH_START, C_MONTHS)
+        words(&low, &boiler_trie, BOILER_START, C_BOILER_WORDS)
         urls(&d)
         at_signs(&d)
         pictwitter(&d)

@@ -36,6 +36,9 @@ CHARACTER_SETS = {
     "bullet": "-*+•·▪►▸»›✓◦‣–—", "list_bullet": "-*+•·▪►▸»›✓◦‣–—○●■□",
     "separator": "|·•›»/-–—", "currency": "$€£¥₽", "copyright": "©®™", "colon": ":：",
     "date_separator": "-/.",
+    # where a word of a list may start
+    "month_start": "".join({word[0] for word in MONTHS}),
+    "boiler_start": "".join({word[0] for word in BOILERPLATE_WORDS + BOILERPLATE_PHRASES}),
 }
 TABLE_SIZE = 0x30000  # through the CJK extension planes
 _HIGH_CLASSES = ("word", "digit", "space", "re_space", "re_alnum", "re_digit")

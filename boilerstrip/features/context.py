@@ -29,8 +29,9 @@ MARKUP = (tuple(f"markup.{name}" for name in MARKUP_NAMES)
 
 
 def shift(values: np.ndarray, offset: int) -> np.ndarray:
-    """``values`` moved by ``offset`` lines (value of line i+offset at i), NaN past the ends."""
-    out = np.full(len(values), np.nan)
+    """``values`` (a column, or columns side by side) moved by ``offset`` lines (value of line
+    i+offset at i), NaN past the ends."""
+    out = np.full(values.shape, np.nan)
     if offset > 0:
         out[:-offset] = values[offset:]
     else:
@@ -39,29 +40,36 @@ def shift(values: np.ndarray, offset: int) -> np.ndarray:
 
 
 def window_mean(values: np.ndarray, width: int) -> np.ndarray:
-    """Mean over the ``width`` lines either side, the window clipped at the document's ends."""
-    cumulative = np.concatenate(([0.0], np.cumsum(values)))
+    """Mean over the ``width`` lines either side, the window clipped at the document's ends
+    (of a column, or of columns side by side)."""
+    cumulative = np.concatenate((np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)))
     index = np.arange(len(values))
     low = np.maximum(index - width, 0)
     high = np.minimum(index + width + 1, len(values))
-    return (cumulative[high] - cumulative[low]) / (high - low)
+    size = (high - low).reshape(-1, *([1] * (values.ndim - 1)))
+    return (cumulative[high] - cumulative[low]) / size
 
 
-def neighbours(col: dict[str, np.ndarray]) -> None:
-    """Fill the NEIGHBOURS columns from the line columns already filled."""
-    for name in NEIGHBOUR_SOURCES:
-        for offset in OFFSETS:
-            col[f"{name}@{offset:+d}"][:] = shift(col[name], offset)
-    for name, width in WINDOWS:
-        col[f"{name}~{width}"][:] = window_mean(col[name], width)
+def _moved_together(X: np.ndarray, column: dict[str, int], sources: tuple[str, ...],
+                    offsets: tuple[int, ...], windows: tuple[tuple[str, int], ...], prefix: str) -> None:
+    """Fill the neighbour and window columns of ``sources``, all sources at once per offset."""
+    values = X[:, [column[prefix + name] for name in sources]]
+    for offset in offsets:
+        X[:, [column[f"{prefix}{name}@{offset:+d}"] for name in sources]] = shift(values, offset)
+    for width in sorted({width for _, width in windows}):
+        names = [name for name, w in windows if w == width]
+        X[:, [column[f"{prefix}{name}~{width}"] for name in names]] = window_mean(
+            X[:, [column[prefix + name] for name in names]], width)
 
 
-def markup(col: dict[str, np.ndarray], rows: np.ndarray | None) -> None:
+def neighbours(X: np.ndarray, column: dict[str, int]) -> None:
+    """Fill the NEIGHBOURS columns of X from the line columns already filled (``column``:
+    each feature's column)."""
+    _moved_together(X, column, NEIGHBOUR_SOURCES, OFFSETS, WINDOWS, "")
+
+
+def markup(X: np.ndarray, column: dict[str, int], rows: np.ndarray | None) -> None:
     """Fill the MARKUP columns from the lines' markup rows (None: plain text, all NaN)."""
-    for name, i in MARKUP_INDEX.items():
-        col[f"markup.{name}"][:] = np.nan if rows is None else rows[:, i]
-    for name in MARKUP_NEIGHBOUR_SOURCES:
-        for offset in MARKUP_OFFSETS:
-            col[f"markup.{name}@{offset:+d}"][:] = shift(col[f"markup.{name}"], offset)
-    for name, width in MARKUP_WINDOWS:
-        col[f"markup.{name}~{width}"][:] = window_mean(col[f"markup.{name}"], width)
+    X[:, [column[f"markup.{name}"] for name in MARKUP_INDEX]] = (
+        np.nan if rows is None else rows[:, list(MARKUP_INDEX.values())])
+    _moved_together(X, column, MARKUP_NEIGHBOUR_SOURCES, MARKUP_OFFSETS, MARKUP_WINDOWS, "markup.")

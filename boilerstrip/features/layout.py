@@ -45,8 +45,8 @@ def position(col: dict[str, np.ndarray], text: DocumentText) -> None:
     col["from_start"][:] = index
     col["from_end"][:] = n - 1 - index
     col["chars_before_share"][:] = (np.cumsum(stripped) - stripped) / max(stripped.sum(), 1)
-    col["blank_before"][:] = [r > 0 and blank[r - 1] for r in text.rows]
-    col["blank_after"][:] = [r + 1 < len(blank) and blank[r + 1] for r in text.rows]
+    col["blank_before"][:] = np.concatenate(([False], blank[:-1]))[text.rows]
+    col["blank_after"][:] = np.concatenate((blank[1:], [False]))[text.rows]
     col["chars_vs_max"][:] = stripped / max(stripped.max(), 1)
     col["chars_vs_median"][:] = stripped / max(float(np.median(stripped)), 1)
     col["doc_lines"][:] = np.log1p(n)
