@@ -1,7 +1,9 @@
-"""Shared fixtures: the shared datasets (skipped cleanly when absent) and the seeds."""
+"""Shared fixtures: the shared datasets (skipped cleanly when absent) and the seeds.  Models
+are kept (``model.cache``) in a directory of the session's own, not the user's cache."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,13 @@ DATASETS = SHARED / "datasets"
 SEEDS = SHARED / "seeds"
 EXAMPLES = ROOT / "data" / "examples"
 LABELED = ROOT / "data" / "labeled"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("model-cache")
+    os.environ["BOILERSTRIP_CACHE_DIR"] = str(directory)
+    return directory / "models"
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from boilerstrip.rendering.tools import RENDERERS
 from boilerstrip.training.corpus import iter_documents
 from boilerstrip.errors import ModelError
 from boilerstrip.model import LineClassifier, load_model_file, save_model_file
+from boilerstrip.model._forest import NODE_DTYPE
 
 from conftest import LABELED
 
@@ -121,3 +122,94 @@ def test_the_shipped_models_learnt_the_feature_set_make_model_trains_them_on(inp
     command = next(line for line in makefile.splitlines() if f"-o models/{path.name}" in line)
     feature_set = int(re.search(r"--feature-set (\d)", command).group(1))
     assert tuple(load_model_file(path).features) == FEATURE_SETS[feature_set]
+
+
+# --- models kept ready to load (model.cache) ---------------------------------------------
+
+def _kept(directory: Path) -> list[Path]:
+    return sorted((directory / "models").glob("*.npz"))
+
+
+def _shipped_copy(tmp_path: Path) -> Path:
+    """The shipped text model under a name of the test's own, so no other test has kept it."""
+    path = tmp_path / "text.json.gz"
+    path.write_bytes(default_model_path("text").read_bytes())
+    return path
+
+
+def test_a_kept_model_loads_without_parsing_and_predicts_as_its_file(small_model, tmp_path, monkeypatch):
+    from boilerstrip.model import trees
+
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
+    path = _shipped_copy(tmp_path)
+    parsed = load_model_file(path)
+    assert len(_kept(tmp_path / "cache")) == 1
+
+    def no_parsing(self, model_str):
+        raise AssertionError("the kept model was parsed again")
+
+    monkeypatch.setattr(trees.Trees, "__init__", no_parsing)
+    kept = load_model_file(path)
+    lines = [d.lines for d in small_model[1]]
+    for before, after in zip(parsed.predict_proba(lines), kept.predict_proba(lines)):
+        np.testing.assert_array_equal(before, after)
+    assert kept.metadata_ == parsed.metadata_
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    assert kept.stage_two_.model_to_string() == document["boosters"][1]
+
+
+def test_a_damaged_kept_model_is_read_from_its_file_again(small_model, tmp_path, monkeypatch):
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
+    path = _shipped_copy(tmp_path)
+    expected = load_model_file(path).predict_proba([small_model[1][0].lines])[0]
+    entry = _kept(tmp_path / "cache")[0]
+    with np.load(entry) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    records = arrays["0.nodes"].view(NODE_DTYPE)
+    records["left"][0] = 10**9  # a child far outside the trees: a walk would read anywhere
+    np.savez(entry, **arrays)
+    for damage in (None, b"not an npz at all"):
+        if damage:
+            entry.write_bytes(damage)
+        model = load_model_file(path)
+        np.testing.assert_array_equal(model.predict_proba([small_model[1][0].lines])[0], expected)
+        with np.load(entry) as stored:  # kept again, whole
+            assert stored["0.nodes"].view(records.dtype)["left"][0] != 10**9
+
+
+def test_trees_from_arrays_that_do_not_form_trees_are_refused():
+    from boilerstrip.model.trees import Trees
+
+    arrays = load_model_file(default_model_path("text")).stage_one_.to_arrays()
+    features, leaf_start = int(arrays["sizes"][1]), int(arrays["sizes"][2])
+    assert Trees.from_arrays(arrays).predict(np.zeros((2, features))).shape == (2,)
+    for field, index, value in (("left", 0, 0), ("right", 5, leaf_start + len(arrays["leaf"])),
+                                ("feature", 3, features), ("left", leaf_start, leaf_start + 1)):
+        damaged = dict(arrays, nodes=arrays["nodes"].copy())
+        records = damaged["nodes"].view(NODE_DTYPE)
+        records[field][index] = value
+        with pytest.raises(ModelError, match="do not form trees"):
+            Trees.from_arrays(damaged)
+    with pytest.raises(ModelError, match="types and shapes"):
+        Trees.from_arrays(dict(arrays, roots=arrays["roots"].astype(np.int64)))
+
+
+def test_a_kept_model_pickles_ready_and_finds_its_text_while_its_file_is_unchanged(tmp_path, monkeypatch):
+    import pickle
+
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", str(tmp_path / "cache"))
+    path = _shipped_copy(tmp_path)
+    load_model_file(path)
+    model = pickle.loads(pickle.dumps(load_model_file(path)))
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    assert model.stage_one_.model_to_string() == document["boosters"][0]
+    path.write_bytes(default_model_path("html").read_bytes())
+    with pytest.raises(ModelError, match="changed since the model was loaded"):
+        model.stage_two_.model_to_string()
+
+
+def test_keeping_models_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOILERSTRIP_CACHE_DIR", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    load_model_file(_shipped_copy(tmp_path))
+    assert not (tmp_path / "xdg").exists()

@@ -1,6 +1,8 @@
 """The model file: gzip-compressed JSON holding LightGBM's own text model of both stages
-(and of the memory stage, when the model has one) and the metadata that ties it to this code (feature names, labels, threshold, training
-data).  Loading it parses text only: unlike a pickle, an untrusted model file cannot run code.
+(and of the memory stage, when the model has one) and the metadata that ties it to this code
+(feature names, labels, threshold, training data).  Loading it parses text only: unlike a
+pickle, an untrusted model file cannot run code.  What loading makes of a file is kept
+(``model.cache``), so the next load of the same file takes milliseconds.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from boilerstrip.errors import ModelError
 from boilerstrip.features.memory import MEMORY_NAMES
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS
+from boilerstrip.model import cache
 from boilerstrip.model.classifier import CONTEXT_NAMES, LineClassifier, feature_columns
 from boilerstrip.model.site import SiteKnowledge
 from boilerstrip.model.trees import Trees
@@ -64,12 +67,15 @@ def _digest(boosters: list[str]) -> str:
     return digest.hexdigest()
 
 
-def read_model_document(path: Path) -> dict[str, Any]:
-    """Read and check a model file without building the model: for cards and inspection."""
+def _read(path: Path) -> bytes:
     try:
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise ModelError(f"{path}: cannot read model: {exc.strerror}") from None
+
+
+def _decode(path: Path, raw: bytes) -> dict[str, Any]:
+    """The document in a model file's bytes, its trees' checksum checked."""
     try:
         document = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
     except (OSError, EOFError, ValueError, UnicodeDecodeError):
@@ -85,6 +91,17 @@ def read_model_document(path: Path) -> dict[str, Any]:
             or not all(isinstance(b, str) for b in boosters)
             or _digest(boosters) != document.get("boosters_sha256")):
         raise ModelError(f"{path}: model is corrupt (checksum of the trees does not match)")
+    _check(path, document, len(boosters))
+    return document
+
+
+def read_model_document(path: Path) -> dict[str, Any]:
+    """Read and check a model file without building the model: for cards and inspection."""
+    return _decode(path, _read(path))
+
+
+def _check(path: Path, document: dict[str, Any], stages: int) -> None:
+    """That this code computes the features, memory features and labels the model reads."""
     names = document.get("feature_names")
     line_features = names[: -len(CONTEXT_NAMES)] if isinstance(names, list) else []
     try:
@@ -95,13 +112,12 @@ def read_model_document(path: Path) -> dict[str, Any]:
     if not known:
         raise ModelError(f"{path}: model was trained on other features than this boilerstrip "
                          "computes: retrain it with this version")
-    if len(boosters) == 3 and document.get("memory_feature_names") != list(MEMORY_NAMES):
+    if stages == 3 and document.get("memory_feature_names") != list(MEMORY_NAMES):
         raise ModelError(f"{path}: model's memory stage was trained on other site-memory "
                          "features than this boilerstrip computes: retrain it with this version")
     if document.get("labels") != list(LABELS):
         raise ModelError(f"{path}: model predicts labels {document.get('labels')}, "
                          f"this boilerstrip expects {list(LABELS)}")
-    return document
 
 
 def _site(path: Path, value: Any) -> SiteKnowledge | None:
@@ -114,22 +130,55 @@ def _site(path: Path, value: Any) -> SiteKnowledge | None:
         raise ModelError(f"{path}: model is corrupt (what it knows of its site: {exc})") from None
 
 
+class _BoosterText:
+    """A stage's LightGBM text, read from its model file when asked for (trees loaded from
+    the cache have only their arrays); picklable, for worker processes."""
+
+    def __init__(self, path: Path, key: str, stage: int) -> None:
+        self.path, self.key, self.stage = Path(path), key, stage
+
+    def __call__(self) -> str:
+        raw = _read(self.path)
+        if hashlib.sha256(raw).hexdigest() != self.key:
+            raise ModelError(f"{self.path}: the model file changed since the model was loaded")
+        return _decode(self.path, raw)["boosters"][self.stage]
+
+
+def _stages(path: Path, raw: bytes) -> tuple[dict[str, Any], list[Trees]]:
+    """The model file's document (without its trees' text) and its stages' trees: kept ones
+    when the cache has this file, else parsed and kept."""
+    key = hashlib.sha256(raw).hexdigest()
+    kept = cache.read(key)
+    if kept is not None:
+        document, arrays = kept
+        try:
+            if len(arrays) not in (2, 3):
+                raise ModelError("a kept model has two or three stages")
+            stages = [Trees.from_arrays(a, _BoosterText(path, key, i)) for i, a in enumerate(arrays)]
+            _check(path, document, len(stages))
+            return document, stages
+        except ModelError:
+            pass  # damaged, or kept by a boilerstrip that computed other features: read the file
+    document = _decode(path, raw)
+    try:
+        stages = [Trees(text) for text in document.pop("boosters")]
+    except ModelError as exc:
+        raise ModelError(f"{path}: LightGBM cannot read the trees: {exc}") from None
+    cache.write(key, document, [trees.to_arrays() for trees in stages])
+    return document, stages
+
+
 def load_model_file(path: Path) -> LineClassifier:
     """A fitted classifier from a model file; ``metadata_`` holds what was saved with it."""
-    document = read_model_document(path)
+    document, (stage_one, stage_two, *memory_stage) = _stages(path, _read(path))
     params = {k: v for k, v in document.get("params", {}).items()
               if k in LineClassifier().get_params()}
     names = document["feature_names"]
     params["features"] = tuple(names[: -len(CONTEXT_NAMES)])
     model = LineClassifier(**params)
     model.stage_one_columns_ = feature_columns(params["features"])
-    stage_one, stage_two, *memory_stage = document.pop("boosters")
-    try:
-        model.stage_one_ = Trees(stage_one)
-        model.stage_two_ = Trees(stage_two)
-        model.stage_memory_ = Trees(memory_stage[0]) if memory_stage else None
-    except ModelError as exc:
-        raise ModelError(f"{path}: LightGBM cannot read the trees: {exc}") from None
+    model.stage_one_, model.stage_two_ = stage_one, stage_two
+    model.stage_memory_ = memory_stage[0] if memory_stage else None
     model.classes_ = np.array(LABELS)
     model.feature_names_in_ = np.array(names)
     model.site_ = _site(path, document.pop("site", None))

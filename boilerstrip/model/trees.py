@@ -10,6 +10,7 @@ Training still uses LightGBM.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -36,11 +37,14 @@ class Trees:
 
     ``predict`` takes what ``lightgbm.Booster.predict`` takes for a dense matrix
     (``num_threads``, ``num_iteration``, ``pred_early_stop`` settings) and returns the same
-    probabilities.  Pickles as its model text, so worker processes can receive it.
+    probabilities.  Its arrays (``to_arrays``) can be kept and built on again without the
+    text (``from_arrays``, which checks them as the text is checked); it pickles as them, so
+    worker processes receive it ready to predict.
     """
 
     def __init__(self, model_str: str) -> None:
-        self._model_str = model_str
+        self._model_str: str | None = model_str
+        self._text: Callable[[], str] | None = None
         head, _, body = model_str.partition("\nTree=")
         body = body.partition("\nend of trees")[0]
         header = dict(line.split("=", 1) for line in head.splitlines() if "=" in line)
@@ -126,7 +130,59 @@ class Trees:
         self._leaf_start = decisions
         self._leaf = arrays["leaf_value"]
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """What prediction needs, as arrays of numbers (for ``from_arrays``)."""
+        return {"roots": self._roots, "nodes": self._nodes, "leaf": self._leaf,
+                "sizes": np.array([self.num_classes, self._num_features, self._leaf_start], dtype=np.int64),
+                "sigmoid": np.array([self._sigmoid], dtype=np.float64)}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], text: Callable[[], str] | None = None) -> Trees:
+        """Trees from ``to_arrays``' arrays, checked so that no walk can leave them or loop;
+        ``text`` gives the model text when ``model_to_string`` asks for it."""
+        trees = cls.__new__(cls)
+        trees._use_arrays(arrays)
+        trees._model_str, trees._text = None, text
+        return trees
+
+    def _use_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        try:
+            roots, nodes, leaf, sizes, sigmoid = (np.asarray(arrays[key]) for key in
+                                                  ("roots", "nodes", "leaf", "sizes", "sigmoid"))
+        except KeyError as exc:
+            raise ModelError(f"the trees' arrays lack {exc}") from None
+        if (roots.dtype != np.int32 or nodes.dtype != np.uint8 or leaf.dtype != np.float64
+                or sizes.dtype != np.int64 or sigmoid.dtype != np.float64
+                or roots.ndim != 1 or nodes.ndim != 1 or leaf.ndim != 1 or sizes.shape != (3,)
+                or sigmoid.shape != (1,) or len(nodes) % _forest.NODE_DTYPE.itemsize):
+            raise ModelError("the trees' arrays are not of the expected types and shapes")
+        num_classes, num_features, leaf_start = (int(v) for v in sizes)
+        records = nodes.view(_forest.NODE_DTYPE)
+        index = np.arange(len(records))
+        inner, leaves = records[:leaf_start], records[leaf_start:]
+        inside = (0 <= leaf_start <= len(records) and len(leaves) == len(leaf) and num_classes >= 1
+                  and num_features >= 1 and len(roots) and len(roots) % num_classes == 0
+                  and 0 <= roots.min() and roots.max() < len(records))
+        if inside:
+            for child in (inner["left"], inner["right"]):
+                # a decision's children come after it, or are leaves: every walk ends
+                inside &= bool((((child > index[:leaf_start]) & (child < leaf_start))
+                                | ((child >= leaf_start) & (child < len(records)))).all())
+            inside &= bool((leaves["left"] == index[leaf_start:]).all()
+                           and (leaves["right"] == index[leaf_start:]).all()
+                           and ((inner["feature"] >= 0) & (inner["feature"] < num_features)).all()
+                           and (inner["nan_right"] <= 1).all() and (inner["zero_right"] <= 1).all())
+        if not inside:
+            raise ModelError("the trees' arrays do not form trees")
+        self.num_classes, self._num_features, self._leaf_start = num_classes, num_features, leaf_start
+        self._sigmoid = float(sigmoid[0])
+        self._roots, self._nodes, self._leaf = roots, nodes, leaf
+
     def model_to_string(self) -> str:
+        if self._model_str is None:
+            if self._text is None:
+                raise ModelError("these trees were built from arrays without their model text")
+            self._model_str = self._text()
         return self._model_str
 
     def num_feature(self) -> int:
@@ -163,7 +219,8 @@ class Trees:
         return out[:, 0] if self.num_classes == 1 else out
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"model_str": self._model_str}
+        return {"arrays": self.to_arrays(), "model_str": self._model_str, "text": self._text}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["model_str"])  # type: ignore[misc]
+        self._use_arrays(state["arrays"])
+        self._model_str, self._text = state["model_str"], state["text"]
