@@ -7,7 +7,10 @@ The trees arrive flattened by ``boilerstrip.model.trees``: one record per node o
 tree (``NODE_DTYPE``), then one per leaf (from ``leaf_start``) whose children are itself,
 so a walk can take as many steps as it likes once it is in a leaf.  Rows go
 through the forest in blocks, tree by tree, so a tree's nodes stay in cache while a block's
-rows walk it.  No GIL is held, so threads can share a model.
+rows walk it, 16 side by side.  A block's values are copied once, those within LightGBM's
+zero threshold made zero, so a decision is a load, a compare and a select (and a second
+select for NaN): the shorter that chain, the faster the walk (it halved the time a line).
+No GIL is held, so threads can share a model.
 """
 
 import numpy as np
@@ -31,15 +34,23 @@ cdef extern from *:
     #define FOREST_ZERO ((double) 1e-35f)
 
     /* One decision, as flags and selects rather than branches; a leaf's record leads
-       back to itself. */
+       back to itself.  The value was already taken as zero when within FOREST_ZERO of it. */
     static inline int32_t forest_step(const double* row, int32_t node, const forest_node* nodes) {
         const forest_node* at = nodes + node;
         double value = row[at->feature];
         int right;
-        value = fabs(value) <= FOREST_ZERO ? 0.0 : value;
         right = !(value <= at->threshold);
         right = value != value ? at->nan_right : right;
         right = (at->zero_missing & (value == 0.0)) ? at->zero_right : right;
+        return at->child[right];
+    }
+    /* The same for trees without LightGBM's zero-as-missing (most models): a shorter chain
+       from one decision to the next. */
+    static inline int32_t forest_step_plain(const double* row, int32_t node, const forest_node* nodes) {
+        const forest_node* at = nodes + node;
+        double value = row[at->feature];
+        int right = !(value <= at->threshold);
+        right = value != value ? at->nan_right : right;
         return at->child[right];
     }
     """
@@ -50,7 +61,9 @@ cdef extern from *:
         uint8_t nan_right
         uint8_t zero_missing
         uint8_t zero_right
+    double FOREST_ZERO
     int32_t forest_step(const double* row, int32_t node, const forest_node* nodes) noexcept nogil
+    int32_t forest_step_plain(const double* row, int32_t node, const forest_node* nodes) noexcept nogil
 
 NODE_DTYPE = np.dtype([("threshold", "f8"), ("feature", "i4"), ("left", "i4"), ("right", "i4"),
                        ("nan_right", "u1"), ("zero_missing", "u1"), ("zero_right", "u1")],
@@ -59,7 +72,7 @@ assert NODE_DTYPE.itemsize == sizeof(forest_node)
 
 cdef enum:
     _BLOCK = 64  # rows that go through a tree before the next tree
-    _GROUP = 8   # rows that walk a tree side by side, so their decisions overlap
+    _GROUP = 16  # rows that walk a tree side by side, so their decisions overlap
 
 
 cdef inline bint _settled(const double* raw, int classes, double margin) noexcept nogil:
@@ -99,7 +112,7 @@ cdef inline void _transform(double* raw, int classes, double sigmoid) noexcept n
 
 def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1] nodes,
             const double[::1] leaf, int leaf_start, int classes, int iterations, double sigmoid,
-            int stop_period, double stop_margin, double[:, ::1] out):
+            int stop_period, double stop_margin, bint zero_missing, double[:, ::1] out):
     """Probabilities into ``out`` (rows × classes): ``iterations`` rounds of ``classes`` trees
     each (``roots``), sigmoid (one class, with its scale) or softmax; ``stop_period`` > 0
     checks every that many rounds whether ``stop_margin`` settles a row."""
@@ -113,15 +126,25 @@ def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1]
     cdef const forest_node* forest
     cdef const double* first_row
     cdef const double* leaves
+    cdef double* block_rows
+    cdef double value
     if rows == 0:
         return
     forest = <const forest_node*> &nodes[0]
     leaves = &leaf[0]
+    # LightGBM's predictor takes values within FOREST_ZERO of zero as zero: done once per
+    # value, in a copy of the block's rows, rather than at every decision.
+    copy = np.empty((_BLOCK, columns), dtype=np.float64)
+    cdef double[:, ::1] copy_view = copy
+    block_rows = &copy_view[0, 0]
     with nogil:
         for block in range((rows + _BLOCK - 1) // _BLOCK):
             start = block * _BLOCK
             active = <int> min(<Py_ssize_t> _BLOCK, rows - start)
-            first_row = &X[start, 0]
+            for r in range(active * columns):
+                value = (&X[start, 0])[r]
+                block_rows[r] = 0.0 if fabs(value) <= FOREST_ZERO else value
+            first_row = block_rows
             for a in range(active):
                 order[a] = a
                 for k in range(classes):
@@ -141,9 +164,14 @@ def predict(const double[:, ::1] X, const int32_t[::1] roots, const uint8_t[::1]
                             walking = True
                             while walking:
                                 walking = False
-                                for j in range(_GROUP):
-                                    at[j] = forest_step(row[j], at[j], forest)
-                                    walking = walking | (at[j] < first_leaf)
+                                if zero_missing:
+                                    for j in range(_GROUP):
+                                        at[j] = forest_step(row[j], at[j], forest)
+                                        walking = walking | (at[j] < first_leaf)
+                                else:
+                                    for j in range(_GROUP):
+                                        at[j] = forest_step_plain(row[j], at[j], forest)
+                                        walking = walking | (at[j] < first_leaf)
                             for j in range(min(_GROUP, active - a)):
                                 out[start + order[a + j], k] += leaves[at[j] - first_leaf]
                 i = end

@@ -129,6 +129,7 @@ class Trees:
         self._nodes = nodes.view(np.uint8)
         self._leaf_start = decisions
         self._leaf = arrays["leaf_value"]
+        self._zero_missing = bool(inner["zero_missing"].any())
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """What prediction needs, as arrays of numbers (for ``from_arrays``)."""
@@ -177,6 +178,7 @@ class Trees:
         self.num_classes, self._num_features, self._leaf_start = num_classes, num_features, leaf_start
         self._sigmoid = float(sigmoid[0])
         self._roots, self._nodes, self._leaf = roots, nodes, leaf
+        self._zero_missing = bool(inner["zero_missing"].any())
 
     def model_to_string(self) -> str:
         if self._model_str is None:
@@ -207,7 +209,8 @@ class Trees:
         rounds = min(num_iteration, rounds) if num_iteration > 0 else rounds
         out = np.empty((len(X), self.num_classes))
         settings = (self._roots, self._nodes, self._leaf, self._leaf_start, self.num_classes, rounds, self._sigmoid,
-                    pred_early_stop_freq if pred_early_stop else 0, pred_early_stop_margin)
+                    pred_early_stop_freq if pred_early_stop else 0, pred_early_stop_margin,
+                    self._zero_missing)
         threads = min(max(1, num_threads), len(X) // _ROWS_PER_THREAD)
         if threads <= 1:
             _forest.predict(X, *settings, out)
