@@ -677,6 +677,12 @@ cdef void column_gaps(Doc* d) noexcept nogil:
             count(d, &line, start, i, C_COLUMN_GAPS, False)
 
 
+# The classes counted, in COUNT_COLUMNS order from C_LETTER.
+cdef uint32_t COUNTED_CLASSES[12]
+COUNTED_CLASSES[:] = [LETTER, UPPER, CASED, DIGIT, EASTERN_DIGIT, PUNCT, SYMBOL, LATIN, ARABIC,
+                      CYRILLIC, CJK, GREEK]
+
+
 cdef void character_counts(Doc* d) noexcept nogil:
     """Each line's characters of each script-mix class, its tokens (runs of word characters;
     a CJK character is one) and capitalised words (an upper-case letter then a lower-case
@@ -684,23 +690,14 @@ cdef void character_counts(Doc* d) noexcept nogil:
     cdef Py_ssize_t i, line = 0
     cdef uint32_t c, previous = 0
     cdef double* row
+    cdef int k
     for i in range(d.size):
         while line + 1 < d.lines and d.starts[line + 1] <= i:
             line += 1
         row = d.out + line * N_COLUMNS
         c = d.cls[i] if d.text[i] < <uint32_t>d.table_size else 0
-        row[C_LETTER] += (c & LETTER) != 0
-        row[C_UPPER] += (c & UPPER) != 0
-        row[C_CASED] += (c & CASED) != 0
-        row[C_DIGIT] += (c & DIGIT) != 0
-        row[C_EASTERN_DIGIT] += (c & EASTERN_DIGIT) != 0
-        row[C_PUNCT] += (c & PUNCT) != 0
-        row[C_SYMBOL] += (c & SYMBOL) != 0
-        row[C_LATIN] += (c & LATIN) != 0
-        row[C_ARABIC] += (c & ARABIC) != 0
-        row[C_CYRILLIC] += (c & CYRILLIC) != 0
-        row[C_CJK] += (c & CJK) != 0
-        row[C_GREEK] += (c & GREEK) != 0
+        for k in range(12):
+            row[C_LETTER + k] += (c & COUNTED_CLASSES[k]) != 0
         if (c & CJK_TOKEN) or ((c & WORD) and not ((previous & WORD) and not (previous & CJK_TOKEN))):
             row[C_TOKENS] += 1
         if (c & UPPER) and i + 1 < d.size and not (previous & (LETTER | NUMBER)):
