@@ -36,7 +36,10 @@ def cache_directory() -> Path | None:
     chosen = os.environ.get("BOILERSTRIP_CACHE_DIR")
     if chosen is not None:
         return None if chosen in ("", "off") else Path(chosen) / "models"
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except RuntimeError:  # no home directory to be found: keep nothing
+        return None
     return Path(base) / "boilerstrip" / "models"
 
 
