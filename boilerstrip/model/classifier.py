@@ -282,6 +282,9 @@ class LineClassifier:
         memory_stage = getattr(self, "stage_memory_", None)
         known = (np.zeros(len(X), dtype=bool) if memory is None or memory_stage is None
                  else ~np.isnan(memory[:, 0]))
+        if not known.any():  # no memory: every line through stage two, without copying rows
+            return self.stage_two_.predict(stacked, num_threads=self.prediction_threads,
+                                           num_iteration=iterations[1], **_EARLY_STOP)
         out = np.empty((len(X), len(LABELS)))
         if not known.all():
             out[~known] = self.stage_two_.predict(
