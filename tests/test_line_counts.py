@@ -174,3 +174,16 @@ def test_a_long_line_of_brackets():
     """Each "[" looks for its "]" from where the last one stopped (linear, not quadratic)."""
     line = "![" * 30000
     assert line_counts(line, line, np.array([0]))["md_links"][0] == 0
+
+
+def test_text_and_starts_that_do_not_fit_are_refused():
+    """The scanners read the text through ``starts`` and the lower-cased text beside it: what
+    would make them read past either is refused before they run."""
+    from boilerstrip.features import _line_counts
+    from boilerstrip.features.characters import _BOILER_WORDS, _MONTHS, _NO_RANGES, code_points
+
+    text = code_points("abc\ndef")
+    for lowered, starts in ((code_points("ab"), [0, 4]), (text, [0, 9]), (text, [4, 0]), (text, [-1, 4])):
+        with pytest.raises(ValueError):
+            _line_counts.line_counts(text, lowered, np.array(starts, dtype=np.int64), class_table(),
+                                     _NO_RANGES, _MONTHS, _BOILER_WORDS)

@@ -20,7 +20,7 @@ import numpy as np
 
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
 
-# The table's bits, in this order (``features.scripts`` and ``features.patterns`` fill them).
+# The table's bits, in this order (``features.characters`` fills them).
 CLASS_BITS = ("letter", "upper", "cased", "lower", "digit", "eastern_digit", "number", "punct",
               "symbol", "word", "cjk_token", "latin", "arabic", "cyrillic", "cjk", "greek",
               "space", "re_space", "re_alnum", "re_digit")
@@ -120,10 +120,15 @@ cdef inline uint32_t classes(const Doc* d, uint32_t c) noexcept nogil:
     return 0
 
 
-cdef void look_up_classes(Doc* d) noexcept nogil:
+cdef void look_up_classes(Doc* d, const Doc* like) noexcept nogil:
+    """Each character's classes; where ``like`` (a text of the same length, or NULL) has the
+    same character, its classes are taken from there."""
     cdef Py_ssize_t i
     for i in range(d.size):
-        d.cls[i] = classes(d, d.text[i])
+        if like != NULL and like.text[i] == d.text[i]:
+            d.cls[i] = like.cls[i]
+        else:
+            d.cls[i] = classes(d, d.text[i])
 
 
 cdef inline bint has(const Doc* d, Py_ssize_t i, uint32_t bit) noexcept nogil:
@@ -712,7 +717,7 @@ def line_counts(const uint32_t[::1] text, const uint32_t[::1] lowered, const int
     """Per line (starting at ``starts`` in ``text``, the lines joined by LF, as code points):
     COLUMNS, as floats.  ``lowered`` is the same text lower-cased character for character,
     for the word lists; ``months`` and ``boiler_words`` are their prefix trees (see
-    ``features.patterns``)."""
+    ``features.characters``)."""
     cdef Py_ssize_t n = starts.shape[0], line, start, end
     out = np.zeros((n, N_COLUMNS), dtype=np.float64)
     cdef double[:, ::1] out_view = out
@@ -723,6 +728,11 @@ def line_counts(const uint32_t[::1] text, const uint32_t[::1] lowered, const int
     cdef Trie month_trie, boiler_trie
     if n == 0:
         return out
+    if lowered.shape[0] != text.shape[0]:
+        raise ValueError("the lower-cased text is not as long as the text")
+    for line in range(n):
+        if not 0 <= starts[line] <= text.shape[0] or (line and starts[line] < starts[line - 1]):
+            raise ValueError("the lines' starts are out of order or outside the text")
     d.text = &text[0] if text.shape[0] else NULL
     d.size = text.shape[0]
     d.starts = &starts[0]
@@ -739,8 +749,8 @@ def line_counts(const uint32_t[::1] text, const uint32_t[::1] lowered, const int
     _trie(&month_trie, months)
     _trie(&boiler_trie, boiler_words)
     with nogil:
-        look_up_classes(&d)
-        look_up_classes(&low)
+        look_up_classes(&d, NULL)
+        look_up_classes(&low, &d)  # the lower-cased text differs only at capitals
         for line in range(n):
             start = d.starts[line]
             end = line_end(&d, line)
@@ -784,7 +794,7 @@ def ends_sentence_and_starts_bullet(const uint32_t[::1] text, const uint32_t[::1
     d.table_size = table.shape[0]
     d.high = &high[0] if high.shape[0] else NULL
     d.n_high = high.shape[0] // 3
-    look_up_classes(&d)
+    look_up_classes(&d, NULL)
     for i in range(d.size + 1):
         if i == d.size or d.text[i] == LF:
             ends = ends or terminal_end(&d, start, i)

@@ -125,11 +125,11 @@ class Trees:
         if decisions and not (0 <= inner["feature"].min() <= inner["feature"].max()
                               < self._num_features):
             raise ModelError("a tree splits on a feature the model does not have")
-        self._roots = np.where(counts > 1, first_decision, decisions + first_leaf).astype(np.int32)
-        self._nodes = nodes.view(np.uint8)
-        self._leaf_start = decisions
-        self._leaf = arrays["leaf_value"]
-        self._zero_missing = bool(inner["zero_missing"].any())
+        self._use_arrays({
+            "roots": np.where(counts > 1, first_decision, decisions + first_leaf).astype(np.int32),
+            "nodes": nodes.view(np.uint8), "leaf": arrays["leaf_value"],
+            "sizes": np.array([self.num_classes, self._num_features, decisions], dtype=np.int64),
+            "sigmoid": np.array([self._sigmoid], dtype=np.float64)})
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """What prediction needs, as arrays of numbers (for ``from_arrays``)."""
