@@ -7,7 +7,6 @@ text; a tree only follows the letters that are there, several times faster.
 
 from __future__ import annotations
 
-import re
 
 # Sentence-ending marks in the scripts the models meet, and what may close a sentence after
 # them (quotes, brackets).
@@ -83,24 +82,3 @@ MONTHS_BY_LANGUAGE = (
     ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
      "октября", "ноября", "декабря"),
 )
-
-
-def prefix_tree(words: list[str]) -> str:
-    """Regex source matching any of ``words`` (no anchors or word boundaries)."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def branch(node: dict) -> str:
-        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
-        if not alternatives:
-            return ""
-        if len(alternatives) == 1 and "" not in node:
-            return alternatives[0]
-        return f"(?:{'|'.join(alternatives)})" + ("?" if "" in node else "")
-
-    return branch(tree)
-

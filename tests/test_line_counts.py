@@ -17,7 +17,8 @@ from boilerstrip.features.characters import (CHARACTER_CLASSES, TABLE_SIZE, clas
                                              ends_sentence_and_starts_bullet, line_counts)
 from boilerstrip.features.text import DocumentText
 from boilerstrip.wordlists import (BOILERPLATE_PHRASES, BOILERPLATE_WORDS, CLOSING_MARKS,
-                                   MONTHS, TERMINAL_PUNCTUATION, prefix_tree)
+                                   MONTHS, TERMINAL_PUNCTUATION)
+from specification import prefix_tree
 
 _V1, _M = regex.V1 | regex.MULTILINE, re.MULTILINE
 _END, _CLOSE = TERMINAL_PUNCTUATION, re.escape(CLOSING_MARKS)

@@ -1,13 +1,16 @@
 """Markup features: what HTML and Markdown say about a line, and plain text saying nothing."""
 
+import html
+
 import numpy as np
 
 from boilerstrip.features import FEATURE_NAMES, document_features
 from boilerstrip.rendering import markdown_markup, markdown_visible_text, render_page
-from boilerstrip.rendering.markup import MARKUP_INDEX, class_flags, text_shares
+from boilerstrip.rendering.markup import MARKUP_INDEX, TEXT_SHARES
 from boilerstrip.wordlists import CLASS_WORDS
 
 from conftest import EXAMPLES
+from specification import class_flags
 
 MARKDOWN = [
     "# Storm closes harbour",
@@ -51,10 +54,26 @@ def test_class_words_are_found_at_word_starts_whatever_the_group():
     for word, name in group_of.items():
         for longer, other in group_of.items():
             assert not (longer.startswith(word) and other != name), (word, longer)
-    assert class_flags("main-nav navbar__item") == {"cls_nav"}
-    assert class_flags("article-body js-sticky-sidebar") == {"cls_content", "cls_sidebar"}
-    assert class_flags("header read-next shared") == {"cls_nav", "cls_related", "cls_share"}
-    assert class_flags("unread download headroom") == set()  # never inside a word
+    assert class_groups("main-nav navbar__item") == {"cls_nav"}
+    assert class_groups("article-body js-sticky-sidebar") == {"cls_content", "cls_sidebar"}
+    assert class_groups("header read-next shared") == {"cls_nav", "cls_related", "cls_share"}
+    assert class_groups("unread download headroom") == set()  # never inside a word
+    assert class_groups("x", element_id="Main-NAV") == {"cls_nav"}
+
+
+def class_groups(class_value: str, element_id: str = "") -> set[str]:
+    """The class-word columns set on a paragraph with this class and id."""
+    page = render_page(f'<p class="{html.escape(class_value)}" id="{html.escape(element_id)}">text</p>')
+    return {name for name in CLASS_WORDS if page.markup[0, MARKUP_INDEX[name]]}
+
+
+def test_class_words_as_their_regular_expression_finds_them():
+    rng = np.random.default_rng(8)
+    words = [word for group in CLASS_WORDS.values() for word in group]
+    pieces = words + ["-", "_", " ", "un", "x", "9", "İ", "Ä", "é", "NAV", "Ad", "z", "--", "ß"]
+    for _ in range(3000):
+        value = "".join(pieces[i] for i in rng.integers(0, len(pieces), int(rng.integers(1, 8))))
+        assert class_groups(value) == class_flags(value.lower()), value
 
 
 def test_html_markup_of_the_example_page():
@@ -92,11 +111,13 @@ def test_the_article_container_is_where_the_paragraph_text_is():
 
 
 def test_text_shares_without_paragraphs_fall_back_to_plain_text_lines():
-    paths = ["/html[1]/body[1]/div[1]/p[1]", "/html[1]/body[1]/div[1]/p[2]", "/html[1]/body[1]/nav[1]/a[1]"]
-    shares = text_shares(paths, np.array([20.0, 30.0, 10.0]), np.array([0.0, 0.0, 1.0]))
+    page = render_page('<div><p>Short line one</p><p>Short line two</p></div>'
+                       '<nav><p><a href="/">A link</a></p></nav>')
+    shares = page.markup[:, [MARKUP_INDEX[name] for name in TEXT_SHARES]]
     assert list(shares[:, 0]) == [1.0, 1.0, 0.0]  # short lines, but the only plain text there is
     assert list(shares[:, 2]) == [1.0, 1.0, 0.0]
-    assert not text_shares(paths, np.zeros(3), np.zeros(3)).any()  # an empty page
+    assert not render_page('<nav><a href="/">Only</a> <a href="/b">links</a></nav>').markup[
+        :, [MARKUP_INDEX[name] for name in TEXT_SHARES]].any()  # no plain text at all
 
 
 def test_plain_text_has_missing_markup_and_html_has_it():
