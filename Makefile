@@ -6,7 +6,7 @@ SHARED ?= ../shared/datasets
 EXAMPLE := data/examples/news_en.txt
 TRAIN_SETS := $(SHARED)/wceb2026.jsonl.gz $(SHARED)/daniel.jsonl.gz $(SHARED)/msv-big9.jsonl.gz $(SHARED)/zh-news.jsonl.gz
 
-.PHONY: run test install bench bench-html bench-batch adapt-bench adapt-sweep memory-bench model eval eval-renderers fuzz fuzz-line-counts
+.PHONY: run test install bench bench-html bench-batch adapt-bench adapt-sweep memory-bench model eval eval-renderers fuzz fuzz-line-counts fuzz-walk
 
 $(BIN)/boilerstrip: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,7 @@ fuzz: install  ## 10 minutes of generated, broken markup through predict page.ht
 fuzz-line-counts: install  ## 5 minutes of random text: the compiled line counts against their regular expressions
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python tools/fuzz_line_counts.py --seconds 300
+
+fuzz-walk: install  ## 5 minutes of random markup: the compiled walk against the Python walk it replaced
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python tools/fuzz_walk.py --seconds 300

@@ -49,3 +49,46 @@ def test_every_line_feature_comes_from_exactly_one_named_stage():
     from_stages = [name for names in STAGE_NAMES.values() for name in names]
     assert sorted(from_stages) == sorted(LINE_FEATURES)
     assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+
+
+def test_wrap_width_percentile_is_numpys():
+    from boilerstrip.features.wrapping import _percentile_98
+
+    rng = np.random.default_rng(0)
+    for n in range(1, 300):
+        for high in (10, 100, 5000):
+            widths = sorted(rng.integers(1, high, n).tolist())
+            assert _percentile_98(widths) == float(np.percentile(np.array(widths), 98)), widths
+
+
+def test_context_columns_move_as_numpy_moves_them():
+    """The compiled context pass against the numpy it replaced, bit for bit (NaN included)."""
+    from boilerstrip.features import _INDEX
+    from boilerstrip.features.context import (MARKUP_NEIGHBOUR_SOURCES, MARKUP_OFFSETS,
+                                              MARKUP_WINDOWS, NEIGHBOUR_SOURCES, OFFSETS, WINDOWS,
+                                              markup, neighbours, shift, window_mean)
+    from boilerstrip.rendering.markup import MARKUP_NAMES
+
+    rng = np.random.default_rng(2)
+    for n in (1, 2, 3, 7, 40, 300):
+        X = rng.normal(size=(n, len(FEATURE_NAMES)))
+        X[rng.random(X.shape) < 0.05] = np.nan
+        X[rng.random(X.shape) < 0.05] = -0.0
+        rows = rng.normal(size=(n, len(MARKUP_NAMES)))
+        expected = X.copy()
+        for prefix, sources, offsets, windows in (("", NEIGHBOUR_SOURCES, OFFSETS, WINDOWS),
+                                                  ("markup.", MARKUP_NEIGHBOUR_SOURCES,
+                                                   MARKUP_OFFSETS, MARKUP_WINDOWS)):
+            if prefix:
+                expected[:, [_INDEX[f"markup.{name}"] for name in MARKUP_NAMES]] = rows
+            for name in sources:
+                for offset in offsets:
+                    expected[:, _INDEX[f"{prefix}{name}@{offset:+d}"]] = shift(
+                        expected[:, _INDEX[prefix + name]], offset)
+            for name, width in windows:
+                expected[:, _INDEX[f"{prefix}{name}~{width}"]] = window_mean(
+                    expected[:, _INDEX[prefix + name]], width)
+        neighbours(X, _INDEX)
+        markup(X, _INDEX, rows)
+        assert np.array_equal(X, expected, equal_nan=True), n
+        assert np.array_equal(np.signbit(X), np.signbit(expected)), n

@@ -5,17 +5,13 @@ rendering of a line, its XPath and its markup row.
 They are compared on real pages of every dataset, on the bundled example, and on random
 markup built from pieces that turn on every branch of the walk (hidden elements, links
 around blocks, preformatted text, cells, lists, custom and skipped tags, odd white space).
-
-    python tests/test_render_walk.py --seconds 300   # the same comparison, for a fixed time
+``make fuzz-walk`` (``tools/fuzz_walk.py``) runs the same comparison for a fixed time.
 """
 
 from __future__ import annotations
 
-import argparse
 import html as html_escaping
 import re
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -346,22 +342,3 @@ def test_real_pages_render_as_specified(datasets):
             if number == quota:
                 break
             assert_walk_matches(page.html, f"{name}/{page.id}")
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="the compiled walk against its specification, "
-                                                 "on random markup for a fixed time")
-    parser.add_argument("--seconds", type=float, default=300)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    rng = np.random.default_rng(args.seed)
-    start, pages = time.monotonic(), 0
-    while time.monotonic() - start < args.seconds:
-        assert_walk_matches(random_markup(rng, int(rng.integers(1, 400))), f"page {pages} (seed {args.seed})")
-        pages += 1
-    print(f"walk against its specification for {args.seconds:.0f} s: {pages} random pages "
-          f"(seed {args.seed}), no difference")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

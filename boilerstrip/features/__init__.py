@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from boilerstrip.features import context, layout, patterns, scripts
-from boilerstrip.features.text import MAX_FEATURE_CHARS, DocumentText
+from boilerstrip.features.text import MAX_FEATURE_CHARS, Columns, DocumentText
 from boilerstrip.io.lines import is_blank
 
 # Each line's own features.
@@ -66,7 +66,7 @@ def document_features(lines: list[str], markup: np.ndarray | None = None
     X = np.zeros((text.n, len(FEATURE_NAMES)), dtype=np.float64)
     if text.n == 0:
         return X, text.rows
-    col = {name: X[:, i] for name, i in _INDEX.items()}
+    col = Columns(X, _INDEX)
     layout.shape(col, text)
     scripts.script_mix(col, text)
     patterns.patterns(col, text)

@@ -3,8 +3,11 @@ line's own and its neighbours')."""
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
+
 import numpy as np
 
+from boilerstrip.features._context import move_columns
 from boilerstrip.rendering.markup import MARKUP_INDEX, MARKUP_NAMES
 
 # Line features whose values at the three lines either side, and means over windows of
@@ -50,26 +53,41 @@ def window_mean(values: np.ndarray, width: int) -> np.ndarray:
     return (cumulative[high] - cumulative[low]) / size
 
 
-def _moved_together(X: np.ndarray, column: dict[str, int], sources: tuple[str, ...],
-                    offsets: tuple[int, ...], windows: tuple[tuple[str, int], ...], prefix: str) -> None:
-    """Fill the neighbour and window columns of ``sources``, all sources at once per offset."""
-    values = X[:, [column[prefix + name] for name in sources]]
-    for offset in offsets:
-        X[:, [column[f"{prefix}{name}@{offset:+d}"] for name in sources]] = shift(values, offset)
-    for width in sorted({width for _, width in windows}):
-        names = [name for name, w in windows if w == width]
-        X[:, [column[f"{prefix}{name}~{width}"] for name in names]] = window_mean(
-            X[:, [column[prefix + name] for name in names]], width)
+class _Moves:
+    """The column numbers one call of the compiled pass needs, for a group of sources."""
+
+    def __init__(self, column: dict[str, int], sources: tuple[str, ...], offsets: tuple[int, ...],
+                 windows: tuple[tuple[str, int], ...], prefix: str) -> None:
+        index = partial(np.array, dtype=np.intp)
+        self.sources = index([column[prefix + name] for name in sources])
+        self.offsets = index(offsets)
+        self.shifted = index([[column[f"{prefix}{name}@{offset:+d}"] for name in sources]
+                              for offset in offsets]).reshape(len(offsets), len(sources))
+        self.window_sources = index([column[prefix + name] for name, _ in windows])
+        self.window_widths = index([width for _, width in windows])
+        self.window_targets = index([column[f"{prefix}{name}~{width}"] for name, width in windows])
+
+    def __call__(self, X: np.ndarray) -> None:
+        move_columns(X, self.sources, self.offsets, self.shifted, self.window_sources,
+                     self.window_widths, self.window_targets, np.empty(len(X) + 1))
+
+
+@lru_cache(maxsize=8)
+def _moves(column: tuple[tuple[str, int], ...], group: str) -> _Moves:
+    if group == "lines":
+        return _Moves(dict(column), NEIGHBOUR_SOURCES, OFFSETS, WINDOWS, "")
+    return _Moves(dict(column), MARKUP_NEIGHBOUR_SOURCES, MARKUP_OFFSETS, MARKUP_WINDOWS, "markup.")
 
 
 def neighbours(X: np.ndarray, column: dict[str, int]) -> None:
     """Fill the NEIGHBOURS columns of X from the line columns already filled (``column``:
-    each feature's column)."""
-    _moved_together(X, column, NEIGHBOUR_SOURCES, OFFSETS, WINDOWS, "")
+    each feature's column): the value of line i+k at line i (NaN past the ends), and the mean
+    over the lines within a window's width either side (the window clipped at the ends)."""
+    _moves(tuple(column.items()), "lines")(X)
 
 
 def markup(X: np.ndarray, column: dict[str, int], rows: np.ndarray | None) -> None:
     """Fill the MARKUP columns from the lines' markup rows (None: plain text, all NaN)."""
     X[:, [column[f"markup.{name}"] for name in MARKUP_INDEX]] = (
         np.nan if rows is None else rows[:, list(MARKUP_INDEX.values())])
-    _moved_together(X, column, MARKUP_NEIGHBOUR_SOURCES, MARKUP_OFFSETS, MARKUP_WINDOWS, "markup.")
+    _moves(tuple(column.items()), "markup")(X)

@@ -8,7 +8,7 @@ from collections import Counter
 
 import numpy as np
 
-from boilerstrip.features.text import DocumentText
+from boilerstrip.features.text import Columns, DocumentText
 from boilerstrip.features.wrapping import WORD_ROOM, wrap_width
 
 SHAPE = ("chars", "log_chars", "indent")
@@ -23,13 +23,13 @@ TEXT_LAYOUT = ("indent_level", "indent_rank", "doc_blank_share", "blank_vs_doc",
 MAX_INDENT_LEVELS = 8
 
 
-def shape(col: dict[str, np.ndarray], text: DocumentText) -> None:
+def shape(col: Columns, text: DocumentText) -> None:
     col["chars"][:] = text.stripped
     col["log_chars"][:] = np.log1p(text.stripped)
     col["indent"][:] = text.lengths - np.array([len(line.lstrip()) for line in text.sampled])
 
 
-def repetition(col: dict[str, np.ndarray], text: DocumentText) -> None:
+def repetition(col: Columns, text: DocumentText) -> None:
     """How often a line's text recurs in the document, and whether this is its first time."""
     keys = [line.strip().casefold() for line in text.sampled]
     seen = Counter(keys)
@@ -38,7 +38,7 @@ def repetition(col: dict[str, np.ndarray], text: DocumentText) -> None:
     col["first_occurrence"][:] = [first.setdefault(k, i) == i for i, k in enumerate(keys)]
 
 
-def position(col: dict[str, np.ndarray], text: DocumentText) -> None:
+def position(col: Columns, text: DocumentText) -> None:
     n, stripped, blank = text.n, text.stripped, text.blank
     index = np.arange(n, dtype=np.float64)
     col["rel_position"][:] = index / max(n - 1, 1)
@@ -68,7 +68,7 @@ def _longest_prose_run(prose: np.ndarray, chars: np.ndarray, max_gap: int = 2) -
     return best[0], best[1]
 
 
-def main_run(col: dict[str, np.ndarray], text: DocumentText) -> None:
+def main_run(col: Columns, text: DocumentText) -> None:
     """Prose lines (eight tokens or more, a sentence mark, little link text) and where each
     line lies against the longest run of them.  Reads the script-mix and pattern columns."""
     prose = ((col["tokens"] >= 8) & (col["sentence_marks"] + col["terminal_end"] > 0)
@@ -81,7 +81,7 @@ def main_run(col: dict[str, np.ndarray], text: DocumentText) -> None:
         index < run_start, index - run_start, np.where(index > run_end, index - run_end, 0))
 
 
-def text_layout(col: dict[str, np.ndarray], text: DocumentText, lines: list[str]) -> None:
+def text_layout(col: Columns, text: DocumentText, lines: list[str]) -> None:
     """Indentation in the document's own steps from its usual indentation, and as a rank;
     blank lines against how often the document has them; whether it is hard-wrapped and
     whether a line reaches the wrap width (its paragraph goes on).  Reads the shape columns."""

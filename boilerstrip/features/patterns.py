@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from boilerstrip.features._line_counts import PATTERN_COLUMNS
-from boilerstrip.features.text import DocumentText
+from boilerstrip.features.text import Columns, DocumentText
 
 NAMES = (*PATTERN_COLUMNS, "link_share")
 
 
-def patterns(col: dict[str, np.ndarray], text: DocumentText) -> None:
+def patterns(col: Columns, text: DocumentText) -> None:
     """Fill the NAMES columns: each pattern's count of matches, and the share of a line's
     characters inside URLs, handles, e-mail addresses and Markdown links."""
     counts = text.counts

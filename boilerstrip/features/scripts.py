@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from boilerstrip.features.text import DocumentText
+from boilerstrip.features.text import Columns, DocumentText
 
 SCRIPTS = ("latin", "arabic", "cyrillic", "cjk", "greek")
 NAMES = ("tokens", "mean_token_len", "n_scripts", "off_script", "letter_share", "digit_share",
          "eastern_digit_share", "upper_share", "punct_share", "capitalised_share", "symbol_share")
 
 
-def script_mix(col: dict[str, np.ndarray], text: DocumentText) -> None:
+def script_mix(col: Columns, text: DocumentText) -> None:
     """Fill the NAMES columns."""
     counts = text.counts
     letters, tokens = counts["letter"], counts["tokens"]

@@ -71,3 +71,16 @@ class DocumentText:
         """Per line: each pattern's matches, link characters, and characters of each class
         (``characters.line_counts``)."""
         return line_counts(self.joined, self.lowered, self.starts)
+
+
+class Columns:
+    """The feature matrix's columns by name, for the stages to fill and read: each a view of
+    the matrix, made when a stage asks for it."""
+
+    __slots__ = ("X", "index")
+
+    def __init__(self, X: np.ndarray, index: dict[str, int]) -> None:
+        self.X, self.index = X, index
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.X[:, self.index[name]]

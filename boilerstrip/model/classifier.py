@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from boilerstrip.features import FEATURE_NAMES, document_features
-from boilerstrip.features.context import shift, window_mean
+from boilerstrip.features._context import move_columns
 from boilerstrip.features.memory import MEMORY_NAMES
 from boilerstrip.model.decoding import decode_document
 from boilerstrip.io.labeled import LABELS
@@ -33,6 +33,13 @@ CONTEXT_NAMES: tuple[str, ...] = (
     ("stage1", *(f"stage1@{o:+d}" for o in _CONTEXT_OFFSETS),
      *(f"stage1~{w}" for w in _CONTEXT_WINDOWS), "stage1_doc_mean", "stage1_doc_max",
      "stage1_mass_before"))
+# The neighbour and window columns, as the compiled context pass moves them (source column 0).
+_CONTEXT_MOVES = (np.zeros(1, dtype=np.intp), np.array(_CONTEXT_OFFSETS, dtype=np.intp),
+                  np.arange(1, 1 + len(_CONTEXT_OFFSETS), dtype=np.intp).reshape(-1, 1),
+                  np.zeros(len(_CONTEXT_WINDOWS), dtype=np.intp),
+                  np.array(_CONTEXT_WINDOWS, dtype=np.intp),
+                  np.arange(1 + len(_CONTEXT_OFFSETS), 1 + len(_CONTEXT_OFFSETS) + len(_CONTEXT_WINDOWS),
+                            dtype=np.intp))
 _FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 N_FOLDS = 3
 # Stage two stops adding trees for a line once one label leads the next by this margin
@@ -44,15 +51,13 @@ _EARLY_STOP = {"pred_early_stop": True, "pred_early_stop_freq": 10, "pred_early_
 def context_features(content: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarray:
     """Stage-one P(content) of each line, its neighbours, windows around it and its document."""
     out = np.empty((len(content), len(CONTEXT_NAMES)))
+    scratch = np.empty(max(doc_sizes, default=0) + 1)
     start = 0
     for size in doc_sizes:
         p = content[start : start + size]
         block = out[start : start + size]
         block[:, 0] = p
-        for j, offset in enumerate(_CONTEXT_OFFSETS, start=1):
-            block[:, j] = shift(p, offset)
-        for j, width in enumerate(_CONTEXT_WINDOWS, start=1 + len(_CONTEXT_OFFSETS)):
-            block[:, j] = window_mean(p, width)
+        move_columns(block, *_CONTEXT_MOVES, scratch[: size + 1])
         if size:
             before = np.cumsum(p) - p
             block[:, -3] = p.mean()
