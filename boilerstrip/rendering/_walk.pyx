@@ -3,14 +3,15 @@
 of a line and its markup row written in the same pass.
 
 selectolax parses the page and owns the tree; this module reads the tree through lexbor's own
-node records and the four lexbor functions it needs for names and attributes, looked up by
+node records and the five lexbor functions it needs for names and attributes, looked up by
 name in selectolax's extension module (its build exports them), so no lexbor source or header
 is copied here.  ``bind`` checks at import that the records read as selectolax reads them.
 
 What a tag does (skipped, block, list, cell, heading, the markup bits it sets) comes from
 ``rendering.html`` through ``describe_tag``; whether an element is hidden through ``is_hidden``;
-the words of a class or id that set markup bits through ``configure``.  ``rendering.html`` documents the
-rendering; ``tests/test_render_walk.py`` holds the walk this replaced, as its specification.
+the words of a class or id that set markup bits through ``configure``.  ``rendering.html``
+documents the rendering; ``tests/test_render_walk.py`` holds the walk this replaced, as its
+specification.
 """
 
 import numpy as np
@@ -88,10 +89,9 @@ cdef enum:
     LEAVE = 0
     LEAVE_LINK = 1
 
-# An element being walked: its node, the child to visit next, and the context it passes to
-# its content (the walk's context tuple of old, field for field).
+# An element being walked: the child to visit next, and the context it passes to its content
+# (the context tuple of the Python walk it replaced, field for field).
 cdef struct Frame:
-    LexborNode *node
     LexborNode *child
     Py_ssize_t kind          # index into the tag table
     Py_ssize_t index         # among same-tag siblings: its XPath step
@@ -408,11 +408,15 @@ cdef class _SiblingSteps:
         cdef Py_ssize_t *old_kinds = self.kinds
         cdef Py_ssize_t *old_counts = self.counts
         cdef Py_ssize_t old_capacity = self.capacity, i
-        self.parents = <Py_ssize_t *> calloc(capacity, sizeof(Py_ssize_t))
-        self.kinds = <Py_ssize_t *> malloc(capacity * sizeof(Py_ssize_t))
-        self.counts = <Py_ssize_t *> malloc(capacity * sizeof(Py_ssize_t))
-        if self.parents == NULL or self.kinds == NULL or self.counts == NULL:
+        cdef Py_ssize_t *parents = <Py_ssize_t *> calloc(capacity, sizeof(Py_ssize_t))
+        cdef Py_ssize_t *kinds = <Py_ssize_t *> malloc(capacity * sizeof(Py_ssize_t))
+        cdef Py_ssize_t *counts = <Py_ssize_t *> malloc(capacity * sizeof(Py_ssize_t))
+        if parents == NULL or kinds == NULL or counts == NULL:
+            free(parents)
+            free(kinds)
+            free(counts)
             raise MemoryError()
+        self.parents, self.kinds, self.counts = parents, kinds, counts
         self.capacity, self.used = capacity, 0
         for i in range(old_capacity):
             if old_parents[i]:
@@ -441,7 +445,7 @@ cdef class _SiblingSteps:
 
 
 cdef class _Lines:
-    """Collects a line's text and flushes it at block boundaries (the writer of old).
+    """Collects a line's text and flushes it at block boundaries.
 
     A line's raw text pieces go to ``parts``; what Markdown and HTML add between them (link
     brackets and tags, images, the gap between table cells) goes to ``marks`` with the number
@@ -817,7 +821,7 @@ cdef int _enter(LexborNode *node, Py_ssize_t kind, Py_ssize_t index, Frame *cont
     # ``context`` may move when the stack grows: copy what the new frame inherits first.
     inherited = context[0]
     frame = stack.push()
-    frame.node, frame.child, frame.kind, frame.index = node, node.first_child, kind, index
+    frame.child, frame.kind, frame.index = node.first_child, kind, index
     frame.leave = LEAVE_LINK if opens_link else LEAVE
     frame.bits = bits
     frame.heading = tag.heading if tag.heading else inherited.heading
