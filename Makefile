@@ -61,8 +61,8 @@ fuzz: install  ## 10 minutes of generated, broken markup through predict page.ht
 
 fuzz-line-counts: install  ## 5 minutes of random text: the compiled line counts against their regular expressions
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python tools/fuzz_line_counts.py --seconds 300
+	$(BIN)/python tools/fuzz_compiled.py line-counts --seconds 300
 
 fuzz-walk: install  ## 5 minutes of random markup: the compiled walk against the Python walk it replaced
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python tools/fuzz_walk.py --seconds 300
+	$(BIN)/python tools/fuzz_compiled.py walk --seconds 300

@@ -5,7 +5,7 @@ rendering of a line, its XPath and its markup row.
 They are compared on real pages of every dataset, on the bundled example, and on random
 markup built from pieces that turn on every branch of the walk (hidden elements, links
 around blocks, preformatted text, cells, lists, custom and skipped tags, odd white space).
-``make fuzz-walk`` (``tools/fuzz_walk.py``) runs the same comparison for a fixed time.
+``make fuzz-walk`` (``tools/fuzz_compiled.py walk``) runs the same comparison for a fixed time.
 """
 
 from __future__ import annotations
