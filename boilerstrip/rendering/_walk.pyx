@@ -16,7 +16,8 @@ specification.
 
 import numpy as np
 
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.unicode cimport (Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_DecodeUTF8, PyUnicode_KIND,
+                              PyUnicode_READ)
 from libc.stdint cimport uint64_t, uintptr_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcmp, memset
@@ -139,8 +140,17 @@ def bind(str library_path):
     next_attribute = <AttributeAfter> <uintptr_t> found[b"lxb_dom_element_next_attribute_noi"]
 
 
-# Class and id words (lower-case ASCII), by first letter: the word and the markup bit it sets.
-cdef list _class_words = [[] for _ in range(128)]
+# Class and id words (lower-case ASCII), grouped by first letter: word w is the characters
+# _word_chars[_word_start[w]:_word_start[w] + _word_length[w]] and sets the bits _word_bits[w];
+# the words beginning with letter c are _first_word[c] to _first_word[c + 1].
+cdef enum:
+    MAX_CLASS_WORDS = 512
+    MAX_CLASS_CHARS = 8192
+cdef unsigned char _word_chars[MAX_CLASS_CHARS]
+cdef Py_ssize_t _word_start[MAX_CLASS_WORDS]
+cdef Py_ssize_t _word_length[MAX_CLASS_WORDS]
+cdef uint64_t _word_bits[MAX_CLASS_WORDS]
+cdef Py_ssize_t _first_word[129]
 
 
 def configure(describe_tag, is_hidden, list class_words, Py_ssize_t columns, dict column_of,
@@ -151,12 +161,25 @@ def configure(describe_tag, is_hidden, list class_words, Py_ssize_t columns, dic
     global _describe_tag, _is_hidden, _columns, _flag_count, _tags
     global _link_density_column, _links_column, _images_column, _heading_column, _depth_column
     _describe_tag, _is_hidden = describe_tag, is_hidden
-    for first in _class_words:
-        first.clear()
-    for word, bit in class_words:
+    cdef Py_ssize_t number = 0, used = 0, first
+    ordered = sorted(class_words, key=lambda pair: pair[0][:1])
+    if len(ordered) > MAX_CLASS_WORDS or sum(len(word) for word, _ in ordered) > MAX_CLASS_CHARS:
+        raise ValueError("too many class words")
+    for first in range(129):
+        _first_word[first] = 0
+    for word, bit in ordered:
         if not word or not word.isascii() or word != word.lower():
             raise ValueError(f"class words are lower-case ASCII: {word!r}")
-        _class_words[ord(word[0])].append((word, <uint64_t> 1 << bit))
+        _word_start[number], _word_length[number] = used, len(word)
+        _word_bits[number] = (<uint64_t> 1) << bit
+        for c in word.encode():
+            _word_chars[used] = c
+            used += 1
+        _first_word[ord(word[0]) + 1] = number + 1
+        number += 1
+    for first in range(1, 129):  # letters no word starts with: an empty range
+        if _first_word[first] < _first_word[first - 1]:
+            _first_word[first] = _first_word[first - 1]
     _columns = columns
     _link_density_column = column_of["link_density"]
     _links_column = column_of["links"]
@@ -279,6 +302,28 @@ cdef str _escape(str text, bint quote):
     return text
 
 
+cdef str _collapse(str text):
+    """Runs of white space as one space, none at the ends (``" ".join(text.split())``: the
+    white space of ``re``'s ``\\s+`` and of ``str.split`` are the same), without building a new
+    string for text that is so already."""
+    cdef Py_ssize_t i, n = len(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    cdef bint after_space = True  # the start counts as a space: no white space may lead
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if Py_UNICODE_ISSPACE(c):
+            if c != u' ' or after_space:
+                return " ".join(text.split())
+            after_space = True
+        else:
+            after_space = False
+    if n and after_space:  # white space at the end
+        return " ".join(text.split())
+    return text
+
+
 cdef str _decode(const unsigned char *data, size_t length):
     if data == NULL:
         return None
@@ -346,33 +391,33 @@ cdef str _value(Attributes *attributes, int slot):
     return _decode(attributes.value[slot], attributes.length[slot])
 
 
-cdef uint64_t _class_word_bits(str text) except? 0:
+cdef uint64_t _class_word_bits(str text) noexcept:
     """The markup bits of the class words in ``text`` (lower-cased): at each place not after a
     letter a-z, the longest word there, and the search goes on after it (as ``re.finditer``
     with ``(?<![a-z])`` and the words as a prefix tree)."""
-    cdef uint64_t bits = 0, word_bits, bits_found = 0
-    cdef Py_ssize_t i = 0, n = len(text), longest, size, j
-    cdef Py_UCS4 c, before
-    cdef str word
-    cdef list candidates
+    cdef uint64_t bits = 0, found_bits = 0
+    cdef Py_ssize_t i = 0, n = len(text), longest, size, j, w
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t c, before = 0  # code points, as numbers
     while i < n:
-        c = text[i]
-        before = text[i - 1] if i else 0
-        if c < 128 and not (u'a' <= before <= u'z'):
-            candidates = <list> _class_words[<Py_ssize_t> c]
+        c = <Py_ssize_t> PyUnicode_READ(kind, data, i)
+        if c < 128 and not (97 <= before <= 122):  # not after a-z
             longest = 0
-            for word, word_bits in candidates:
-                size = len(word)
+            for w in range(_first_word[c], _first_word[c + 1]):
+                size = _word_length[w]
                 if size > longest and i + size <= n:
                     for j in range(1, size):
-                        if text[i + j] != word[j]:
+                        if <Py_ssize_t> PyUnicode_READ(kind, data, i + j) != _word_chars[_word_start[w] + j]:
                             break
                     else:
-                        longest, bits_found = size, word_bits
+                        longest, found_bits = size, _word_bits[w]
             if longest:
-                bits |= bits_found
+                bits |= found_bits
                 i += longest
+                before = <Py_ssize_t> PyUnicode_READ(kind, data, i - 1)
                 continue
+        before = c
         i += 1
     return bits
 
@@ -575,10 +620,10 @@ cdef class _Lines:
                     md, inner = line, _escape(line, False)
                 line = line.rstrip()
             elif md is None:  # no marks: the Markdown is the text, the HTML its escape
-                line = " ".join(line.split())
+                line = _collapse(line)
                 md, inner = line, _escape(line, False)
-            else:  # runs of white space as one space: what re's \s+ and str.split() agree on
-                line, md, inner = " ".join(line.split()), " ".join(md.split()), " ".join(inner.split())
+            else:
+                line, md, inner = _collapse(line), _collapse(md), _collapse(inner)
             self.lines.append(self.prefix + line)
             self.prefixes.append(self.prefix)
             self.markdown.append(self.md_prefix + md)
