@@ -5,6 +5,10 @@ the same: ``scraper`` text (list items bulleted and indented), ``flat`` text
 (bare lines), ``markdown`` (links, headings, list and quote markers), the line's
 own ``html`` (its block tag and links, for the html output format), the XPath of its
 block, and its markup features (see ``markup``).
+
+The walk itself is compiled (``_walk.pyx``); this module says what each tag and attribute
+does in it (block, list, cell, skipped, hidden, the markup bits and class words) and hands it
+selectolax's parsed tree.
 """
 
 from __future__ import annotations
