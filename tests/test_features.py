@@ -92,3 +92,20 @@ def test_context_columns_move_as_numpy_moves_them():
         markup(X, _INDEX, rows)
         assert np.array_equal(X, expected, equal_nan=True), n
         assert np.array_equal(np.signbit(X), np.signbit(expected)), n
+
+
+def test_line_measures_are_pythons():
+    """The compiled measures of a line against ``str``'s own methods, white space of every kind."""
+    from boilerstrip.features._line_counts import MEASURES, line_measures
+
+    rng = np.random.default_rng(6)
+    pieces = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u1680",
+              "\u2000", "\u200a", "\u200b", "\u2028", "\u202f", "\u3000", "a", "é", "字", "😀", "-"]
+    lines = ["", " ", "a"] + ["".join(pieces[i] for i in rng.integers(0, len(pieces), int(rng.integers(0, 12))))
+                              for _ in range(5000)]
+    for sample in (0, 3, 1 << 16):
+        got = line_measures(lines, sample)
+        for line, row in zip(lines, got):
+            expected = (len(line), len(line.strip()), len(line) - len(line.lstrip()) if line.strip() else len(line),
+                        len(line.rstrip()), "\n" in line[:sample] or "\r" in line[:sample])
+            assert tuple(row) == expected, (repr(line), sample, dict(zip(MEASURES, row)))

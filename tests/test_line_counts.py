@@ -67,7 +67,7 @@ _CLASSES = ("letter", "upper", "cased", "digit", "eastern_digit", "punct", "symb
 
 def specified_counts(lines: list[str]) -> dict[str, np.ndarray]:
     """What the specification counts per line."""
-    text = DocumentText.of(lines, np.array([not line.strip() for line in lines]))
+    text = DocumentText.of(lines)
     out = {}
     link_chars = np.zeros(text.n)
     for name, pattern in SPECIFICATION.items():
@@ -106,7 +106,7 @@ def specified_counts(lines: list[str]) -> dict[str, np.ndarray]:
 
 
 def assert_counts_match(lines: list[str], where: str) -> None:
-    text = DocumentText.of(lines, np.array([not line.strip() for line in lines]))
+    text = DocumentText.of(lines)
     if text.n == 0:
         return
     got = line_counts(text.joined, text.lowered, text.starts)

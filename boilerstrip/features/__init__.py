@@ -16,7 +16,6 @@ import numpy as np
 
 from boilerstrip.features import context, layout, patterns, scripts
 from boilerstrip.features.text import MAX_FEATURE_CHARS, Columns, DocumentText
-from boilerstrip.io.lines import is_blank
 
 # Each line's own features.
 LINE_FEATURES = (
@@ -62,7 +61,7 @@ def document_features(lines: list[str], markup: np.ndarray | None = None
     Returns ``(X, rows)``: X has one row per non-blank line, in FEATURE_NAMES
     order, and ``rows`` holds those lines' indices in ``lines``.
     """
-    text = DocumentText.of(lines, np.array([is_blank(line) for line in lines], dtype=bool))
+    text = DocumentText.of(lines)
     X = np.zeros((text.n, len(FEATURE_NAMES)), dtype=np.float64)
     if text.n == 0:
         return X, text.rows

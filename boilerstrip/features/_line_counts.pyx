@@ -18,6 +18,7 @@ one word per character.
 
 import numpy as np
 
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
 
 # The table's bits, in this order (``features.characters`` fills them).
@@ -815,3 +816,44 @@ cdef void _trie(Trie* trie, tuple arrays):
     trie.is_word = &is_word[0]
     trie.edge_char = &edge_char[0]
     trie.edge_child = &edge_child[0]
+
+
+# Columns of ``line_measures``.
+MEASURES = ("length", "stripped", "leading_space", "right_stripped", "breaks_within")
+
+
+def line_measures(list lines, Py_ssize_t sample):
+    """Per line: its length, its length without surrounding white space (``len(line.strip())``),
+    how much white space leads it, its length without white space at the end
+    (``len(line.rstrip())``), and whether a CR or LF lies within its first ``sample``
+    characters.  White space is ``str.strip``'s (``Py_UNICODE_ISSPACE``)."""
+    cdef Py_ssize_t n = len(lines), i, j, size, first, last
+    cdef int kind
+    cdef void *data
+    cdef Py_UCS4 c
+    cdef bint breaks
+    out = np.zeros((n, len(MEASURES)), dtype=np.int64)
+    cdef int64_t[:, ::1] view = out
+    cdef str line
+    for i in range(n):
+        line = <str> lines[i]
+        size = len(line)
+        kind, data = PyUnicode_KIND(line), PyUnicode_DATA(line)
+        first = 0
+        while first < size and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, first)):
+            first += 1
+        last = size
+        while last > first and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1)):
+            last -= 1
+        breaks = False
+        for j in range(min(size, sample)):
+            c = PyUnicode_READ(kind, data, j)
+            if c == 10 or c == 13:
+                breaks = True
+                break
+        view[i, 0] = size
+        view[i, 1] = last - first
+        view[i, 2] = first
+        view[i, 3] = last if last > first else 0
+        view[i, 4] = breaks
+    return out

@@ -26,7 +26,7 @@ MAX_INDENT_LEVELS = 8
 def shape(col: Columns, text: DocumentText) -> None:
     col["chars"][:] = text.stripped
     col["log_chars"][:] = np.log1p(text.stripped)
-    col["indent"][:] = text.lengths - np.array([len(line.lstrip()) for line in text.sampled])
+    col["indent"][:] = text.indent
 
 
 def repetition(col: Columns, text: DocumentText) -> None:
@@ -95,8 +95,8 @@ def text_layout(col: Columns, text: DocumentText, lines: list[str]) -> None:
     blank_share = float(text.blank.mean())
     col["doc_blank_share"][:] = blank_share
     col["blank_vs_doc"][:] = (col["blank_before"] + col["blank_after"]) / 2 - blank_share
-    width = wrap_width(lines)
+    widths = text.right_stripped
+    width = wrap_width(lines, widths)
     col["wrapped_doc"][:] = width is not None
     if width is not None:
-        widths = np.array([len(lines[r].rstrip()) for r in text.rows], dtype=np.float64)
-        col["reaches_wrap"][:] = widths >= width - WORD_ROOM
+        col["reaches_wrap"][:] = widths[text.rows] >= width - WORD_ROOM

@@ -12,9 +12,12 @@ from functools import cached_property
 
 import numpy as np
 
+from boilerstrip.features._line_counts import MEASURES, line_measures
 from boilerstrip.features.characters import line_counts
 
 MAX_FEATURE_CHARS = 1 << 16
+_LENGTH, _STRIPPED, _LEADING, _RIGHT_STRIPPED, _BREAKS = (MEASURES.index(name) for name in (
+    "length", "stripped", "leading_space", "right_stripped", "breaks_within"))
 
 
 @dataclass(frozen=True)
@@ -24,14 +27,18 @@ class DocumentText:
     sampled: list[str]      # each line's first MAX_FEATURE_CHARS characters, CR and LF as spaces
     stripped: np.ndarray    # each whole line's length without surrounding white space
     rows: np.ndarray
-    blank: np.ndarray       # for every line of the document, non-blank or not
+    blank: np.ndarray       # for every line of the document, blank or not
+    measures: np.ndarray    # for every line of the document, ``line_measures``' columns
 
     @classmethod
-    def of(cls, lines: list[str], blank: np.ndarray) -> "DocumentText":
+    def of(cls, lines: list[str]) -> "DocumentText":
+        measures = line_measures(lines, MAX_FEATURE_CHARS)
+        blank = measures[:, _STRIPPED] == 0
         rows = np.flatnonzero(~blank)
-        sampled = [lines[i][:MAX_FEATURE_CHARS].replace("\n", " ").replace("\r", " ") for i in rows]
-        stripped = np.array([len(lines[i].strip()) for i in rows], dtype=np.float64)
-        return cls(sampled, stripped, rows, blank)
+        whole = (measures[:, _LENGTH] <= MAX_FEATURE_CHARS) & (measures[:, _BREAKS] == 0)
+        sampled = [lines[i] if whole[i] else lines[i][:MAX_FEATURE_CHARS].replace("\n", " ").replace("\r", " ")
+                   for i in rows]
+        return cls(sampled, measures[rows, _STRIPPED].astype(np.float64), rows, blank, measures)
 
     @property
     def n(self) -> int:
@@ -54,7 +61,17 @@ class DocumentText:
 
     @cached_property
     def lengths(self) -> np.ndarray:
-        return np.array([len(line) for line in self.sampled], dtype=np.float64)
+        return np.minimum(self.measures[self.rows, _LENGTH], MAX_FEATURE_CHARS).astype(np.float64)
+
+    @cached_property
+    def right_stripped(self) -> np.ndarray:
+        """For every line of the document, its length without white space at its end."""
+        return self.measures[:, _RIGHT_STRIPPED]
+
+    @cached_property
+    def indent(self) -> np.ndarray:
+        """The white space that leads each line's sampled characters."""
+        return np.minimum(self.measures[self.rows, _LEADING], MAX_FEATURE_CHARS).astype(np.float64)
 
     @cached_property
     def starts(self) -> np.ndarray:
@@ -64,7 +81,10 @@ class DocumentText:
     @cached_property
     def sampled_chars(self) -> np.ndarray:
         """Characters the patterns read, at least 1: the denominator of every share."""
-        return np.maximum(np.array([len(line.strip()) for line in self.sampled], dtype=np.float64), 1)
+        chars = self.stripped.copy()
+        for i in np.flatnonzero(self.lengths < self.measures[self.rows, _LENGTH]):  # longer lines
+            chars[i] = len(self.sampled[i].strip())
+        return np.maximum(chars, 1)
 
     @cached_property
     def counts(self) -> dict[str, np.ndarray]:
@@ -84,3 +104,8 @@ class Columns:
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.X[:, self.index[name]]
+
+
+def right_stripped_lengths(lines: list[str]) -> np.ndarray:
+    """``len(line.rstrip())`` of each line."""
+    return line_measures(lines, 0)[:, _RIGHT_STRIPPED]

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from boilerstrip.features.characters import ends_sentence_and_starts_bullet
+from boilerstrip.features.text import right_stripped_lengths
 
 MIN_WIDTH, MAX_WIDTH = 50, 100
 # A line ends within this many columns of the width when the next word did not fit.
@@ -18,15 +19,17 @@ MIN_WRAPPED_LINES, MIN_WRAPPED_SHARE = 5, 0.15
 MAX_CLOSED_SHARE = 0.5
 
 
-def wrap_width(lines: list[str]) -> int | None:
-    """The column a hard-wrapped document is wrapped at, or None for text that is not."""
-    filled = sorted(width for width in map(len, map(str.rstrip, lines)) if width)
+def wrap_width(lines: list[str], widths: np.ndarray | None = None) -> int | None:
+    """The column a hard-wrapped document is wrapped at, or None for text that is not
+    (``widths``: each line's length without white space at its end, if known)."""
+    if widths is None:
+        widths = right_stripped_lengths(lines)
+    filled = np.sort(widths[widths > 0]).tolist()
     if len(filled) < MIN_WRAPPED_LINES:
         return None
     width = int(_percentile_98(filled))
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return None
-    widths = np.array([len(line.rstrip()) for line in lines])
     continued = (widths[:-1] >= width - WORD_ROOM) & (widths[1:] > 0)
     if continued.sum() < max(MIN_WRAPPED_LINES, MIN_WRAPPED_SHARE * len(filled)):
         return None
