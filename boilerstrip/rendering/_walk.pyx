@@ -489,6 +489,105 @@ cdef class _SiblingSteps:
         return self._add(parent, kind, 1)
 
 
+cdef class _Walk:
+    """The stack of elements being walked, with each one's XPath made when a block needs it."""
+
+    cdef Frame *frames
+    cdef Py_ssize_t size, capacity
+    cdef list frame_paths      # per frame: its XPath, or None until asked for
+    cdef _Tags tags            # the tag table this walk reads
+    # Per element by walk number (0: the empty path above the top element): its parent's
+    # number (the top element is its own parent), its depth and the length of its XPath.
+    cdef Py_ssize_t *elements
+    cdef Py_ssize_t elements_capacity
+    cdef _SiblingSteps steps
+    cdef Py_ssize_t serial
+
+    def __cinit__(self):
+        self.capacity = 64
+        self.frames = <Frame *> malloc(self.capacity * sizeof(Frame))
+        if self.frames == NULL:
+            raise MemoryError()
+        self.size = 0
+        self.frame_paths = []
+        self.steps = _SiblingSteps()
+        self.serial = 0
+        self.elements_capacity = 256
+        self.elements = <Py_ssize_t *> calloc(3 * self.elements_capacity, sizeof(Py_ssize_t))
+        if self.elements == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.frames)
+        free(self.elements)
+
+    cdef int record(self, Frame *frame) except -1:
+        """Keep the element's parent, depth and XPath length (for the text-share columns)."""
+        cdef Py_ssize_t *grown
+        cdef Py_ssize_t number = frame.serial, parent, digits = 1, index = frame.index
+        if number >= self.elements_capacity:
+            grown = <Py_ssize_t *> realloc(self.elements, 6 * self.elements_capacity * sizeof(Py_ssize_t))
+            if grown == NULL:
+                raise MemoryError()
+            self.elements, self.elements_capacity = grown, 2 * self.elements_capacity
+        parent = self.frames[self.size - 2].serial if self.size > 1 else number
+        while index >= 10:
+            index //= 10
+            digits += 1
+        self.elements[3 * number] = parent
+        self.elements[3 * number + 1] = self.size
+        self.elements[3 * number + 2] = (
+            (self.elements[3 * parent + 2] if parent != number else 0)
+            + len(<str> self.tags.names[frame.kind]) + digits + 3)
+        return 0
+
+    def element_table(self):
+        """The element records as an array of (parent, depth, XPath length) rows."""
+        cdef Py_ssize_t[:, ::1] view = <Py_ssize_t[:self.serial + 1, :3]> self.elements
+        return np.asarray(view).copy()
+
+    cdef Frame *push(self) except NULL:
+        cdef Frame *grown
+        if self.size == self.capacity:
+            grown = <Frame *> realloc(self.frames, 2 * self.capacity * sizeof(Frame))
+            if grown == NULL:
+                raise MemoryError()
+            self.frames, self.capacity = grown, 2 * self.capacity
+        self.size += 1
+        self.frame_paths.append(None)
+        self.serial += 1
+        self.frames[self.size - 1].serial = self.serial
+        return &self.frames[self.size - 1]
+
+    cdef void pop(self):
+        self.size -= 1
+        self.frame_paths.pop()
+
+    cdef str path(self, Py_ssize_t at):
+        """The XPath of the element at frame ``at``: its ancestors' steps and its own."""
+        cdef Py_ssize_t start = at
+        cdef Frame *frame
+        if at < 0:
+            return ""
+        while start > 0 and self.frame_paths[start - 1] is None:
+            start -= 1
+        path = self.frame_paths[start - 1] if start > 0 else ""
+        for i in range(start, at + 1):
+            frame = &self.frames[i]
+            path = f"{path}/{self.tags.names[frame.kind]}[{frame.index}]"
+            self.frame_paths[i] = path
+        return path
+
+    cdef str block_tag(self, Py_ssize_t at):
+        return "p" if at < 0 else self.tags.html_tag[self.frames[at].kind]
+
+    cdef str block_path(self, Py_ssize_t at):
+        if at < 0:
+            return ""
+        found = self.frame_paths[at]
+        return found if found is not None else self.path(at)
+
+
 cdef class _Lines:
     """Collects a line's text and flushes it at block boundaries.
 
@@ -535,20 +634,22 @@ cdef class _Lines:
         self.bits = 0
         return 0
 
-    cdef int text(self, str value, Frame *frame, str tag, str path, Py_ssize_t element) except -1:
+    cdef int text(self, str value, Frame *frame, _Walk stack) except -1:
         cdef list chunks
         cdef Py_ssize_t i
         if self.preformatted:
             chunks = value.split("\n")
-            self.add(chunks[0], frame, tag, path, element)
+            self.add(chunks[0], frame, stack)
             for i in range(1, len(chunks)):
                 self.flush()
-                self.add(chunks[i], frame, tag, path, element)
+                self.add(chunks[i], frame, stack)
         else:
-            self.add(value, frame, tag, path, element)
+            self.add(value, frame, stack)
         return 0
 
-    cdef int add(self, str value, Frame *frame, str tag, str path, Py_ssize_t element) except -1:
+    cdef int add(self, str value, Frame *frame, _Walk stack) except -1:
+        """A piece of text in ``frame``'s context; the line's first visible one sets the
+        line's context (its block's tag, XPath and walk number from ``stack``)."""
         cdef Py_ssize_t visible
         self.parts.append(value)
         self.filled = True
@@ -558,8 +659,10 @@ cdef class _Lines:
                 self.has_context = True
                 self.context_bits, self.context_heading = frame.bits, frame.heading
                 self.context_depth = frame.depth
-                self.context_tag, self.context_path = tag, path
-                self.context_element = element
+                self.context_tag = stack.block_tag(frame.block_frame)
+                self.context_path = stack.block_path(frame.block_frame)
+                self.context_element = (stack.frames[frame.block_frame].serial
+                                        if frame.block_frame >= 0 else 0)
             self.chars += visible
             if frame.link:
                 self.link_chars += visible
@@ -687,105 +790,6 @@ cdef class _Lines:
         return np.asarray(self.rows[:self.row_count]).copy()
 
 
-cdef class _Walk:
-    """The stack of elements being walked, with each one's XPath made when a block needs it."""
-
-    cdef Frame *frames
-    cdef Py_ssize_t size, capacity
-    cdef list frame_paths      # per frame: its XPath, or None until asked for
-    cdef _Tags tags            # the tag table this walk reads
-    # Per element by walk number (0: the empty path above the top element): its parent's
-    # number (the top element is its own parent), its depth and the length of its XPath.
-    cdef Py_ssize_t *elements
-    cdef Py_ssize_t elements_capacity
-    cdef _SiblingSteps steps
-    cdef Py_ssize_t serial
-
-    def __cinit__(self):
-        self.capacity = 64
-        self.frames = <Frame *> malloc(self.capacity * sizeof(Frame))
-        if self.frames == NULL:
-            raise MemoryError()
-        self.size = 0
-        self.frame_paths = []
-        self.steps = _SiblingSteps()
-        self.serial = 0
-        self.elements_capacity = 256
-        self.elements = <Py_ssize_t *> calloc(3 * self.elements_capacity, sizeof(Py_ssize_t))
-        if self.elements == NULL:
-            raise MemoryError()
-
-    def __dealloc__(self):
-        free(self.frames)
-        free(self.elements)
-
-    cdef int record(self, Frame *frame) except -1:
-        """Keep the element's parent, depth and XPath length (for the text-share columns)."""
-        cdef Py_ssize_t *grown
-        cdef Py_ssize_t number = frame.serial, parent, digits = 1, index = frame.index
-        if number >= self.elements_capacity:
-            grown = <Py_ssize_t *> realloc(self.elements, 6 * self.elements_capacity * sizeof(Py_ssize_t))
-            if grown == NULL:
-                raise MemoryError()
-            self.elements, self.elements_capacity = grown, 2 * self.elements_capacity
-        parent = self.frames[self.size - 2].serial if self.size > 1 else number
-        while index >= 10:
-            index //= 10
-            digits += 1
-        self.elements[3 * number] = parent
-        self.elements[3 * number + 1] = self.size
-        self.elements[3 * number + 2] = (
-            (self.elements[3 * parent + 2] if parent != number else 0)
-            + len(<str> self.tags.names[frame.kind]) + digits + 3)
-        return 0
-
-    def element_table(self):
-        """The element records as an array of (parent, depth, XPath length) rows."""
-        cdef Py_ssize_t[:, ::1] view = <Py_ssize_t[:self.serial + 1, :3]> self.elements
-        return np.asarray(view).copy()
-
-    cdef Frame *push(self) except NULL:
-        cdef Frame *grown
-        if self.size == self.capacity:
-            grown = <Frame *> realloc(self.frames, 2 * self.capacity * sizeof(Frame))
-            if grown == NULL:
-                raise MemoryError()
-            self.frames, self.capacity = grown, 2 * self.capacity
-        self.size += 1
-        self.frame_paths.append(None)
-        self.serial += 1
-        self.frames[self.size - 1].serial = self.serial
-        return &self.frames[self.size - 1]
-
-    cdef void pop(self):
-        self.size -= 1
-        self.frame_paths.pop()
-
-    cdef str path(self, Py_ssize_t at):
-        """The XPath of the element at frame ``at``: its ancestors' steps and its own."""
-        cdef Py_ssize_t start = at
-        cdef Frame *frame
-        if at < 0:
-            return ""
-        while start > 0 and self.frame_paths[start - 1] is None:
-            start -= 1
-        path = self.frame_paths[start - 1] if start > 0 else ""
-        for i in range(start, at + 1):
-            frame = &self.frames[i]
-            path = f"{path}/{self.tags.names[frame.kind]}[{frame.index}]"
-            self.frame_paths[i] = path
-        return path
-
-    cdef str block_tag(self, Py_ssize_t at):
-        return "p" if at < 0 else self.tags.html_tag[self.frames[at].kind]
-
-    cdef str block_path(self, Py_ssize_t at):
-        if at < 0:
-            return ""
-        found = self.frame_paths[at]
-        return found if found is not None else self.path(at)
-
-
 def walk(uintptr_t root_address):
     """The page under lexbor's node at ``root_address`` (the parser must outlive the call):
     lines, prefixes, Markdown, HTML, block XPaths and markup rows (text shares not yet set),
@@ -825,9 +829,7 @@ def walk(uintptr_t root_address):
             continue
         parent.child = node.next
         if node.type == TEXT_NODE:
-            lines.text(_text_of(node), parent, stack.block_tag(parent.block_frame),
-                       stack.block_path(parent.block_frame),
-                       stack.frames[parent.block_frame].serial if parent.block_frame >= 0 else 0)
+            lines.text(_text_of(node), parent, stack)
         elif node.type == ELEMENT_NODE:
             kind = tags.of_element(node, document_kinds)
             if kind >= 0:
