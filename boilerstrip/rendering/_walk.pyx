@@ -14,6 +14,8 @@ documents the rendering; ``tests/test_render_walk.py`` holds the walk this repla
 specification.
 """
 
+from html import escape
+
 import numpy as np
 
 from cpython.unicode cimport (Py_UNICODE_ISSPACE, PyUnicode_DATA, PyUnicode_DecodeUTF8, PyUnicode_KIND,
@@ -284,22 +286,6 @@ cdef class _Tags:
 
 
 cdef _Tags _tags = _Tags()
-
-
-cdef str _escape(str text, bint quote):
-    """``html.escape``, without its call."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if quote:
-        if '"' in text:
-            text = text.replace('"', "&quot;")
-        if "'" in text:
-            text = text.replace("'", "&#x27;")
-    return text
 
 
 cdef str _collapse(str text):
@@ -625,7 +611,7 @@ cdef class _Lines:
     cdef int _start_line(self) except -1:
         # (pieces before it, raw text, Markdown, HTML): links still open carry over.
         self.parts = []
-        self.marks = [(0, "", "[", f'<a href="{_escape(href, True)}">')
+        self.marks = [(0, "", "[", f'<a href="{escape(href)}">')
                       for href in self.open_links] if self.open_links else []
         self.filled = False  # whether a text piece or a cell gap came in since the last line
         self.prefix = self.md_prefix = ""
@@ -677,7 +663,7 @@ cdef class _Lines:
     cdef int open_link(self, str href) except -1:
         self.links += 1
         self.open_links.append(href)
-        self.marks.append((len(self.parts), "", "[", f'<a href="{_escape(href, True)}">'))
+        self.marks.append((len(self.parts), "", "[", f'<a href="{escape(href)}">'))
         return 0
 
     cdef int close_link(self) except -1:
@@ -703,7 +689,7 @@ cdef class _Lines:
                 between = "".join(parts[done:position])
                 raw.append(between)
                 md.append(between)
-                inner.append(_escape(between, False))
+                inner.append(escape(between, quote=False))
                 done = position
             raw.append(mark_raw)
             md.append(mark_md)
@@ -720,11 +706,11 @@ cdef class _Lines:
             line, md, inner = self._renderings()
             if self.preformatted:
                 if md is None:
-                    md, inner = line, _escape(line, False)
+                    md, inner = line, escape(line, quote=False)
                 line = line.rstrip()
             elif md is None:  # no marks: the Markdown is the text, the HTML its escape
                 line = _collapse(line)
-                md, inner = line, _escape(line, False)
+                md, inner = line, escape(line, quote=False)
             else:
                 line, md, inner = _collapse(line), _collapse(md), _collapse(inner)
             self.lines.append(self.prefix + line)
