@@ -3,7 +3,7 @@ line's own and its neighbours')."""
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import partial
 
 import numpy as np
 
@@ -72,22 +72,29 @@ class _Moves:
                      self.window_widths, self.window_targets, np.empty(len(X) + 1))
 
 
-@lru_cache(maxsize=8)
-def _moves(column: tuple[tuple[str, int], ...], group: str) -> _Moves:
-    if group == "lines":
-        return _Moves(dict(column), NEIGHBOUR_SOURCES, OFFSETS, WINDOWS, "")
-    return _Moves(dict(column), MARKUP_NEIGHBOUR_SOURCES, MARKUP_OFFSETS, MARKUP_WINDOWS, "markup.")
+# Per column mapping (the features' own, in practice one): the mapping, kept so that its id
+# stays its own, and its moves for the line and the markup columns.
+_MOVES: dict[int, tuple[dict[str, int], _Moves, _Moves]] = {}
+
+
+def _moves(column: dict[str, int]) -> tuple[dict[str, int], _Moves, _Moves]:
+    kept = _MOVES.get(id(column))
+    if kept is None or kept[0] is not column:
+        kept = _MOVES[id(column)] = (
+            column, _Moves(column, NEIGHBOUR_SOURCES, OFFSETS, WINDOWS, ""),
+            _Moves(column, MARKUP_NEIGHBOUR_SOURCES, MARKUP_OFFSETS, MARKUP_WINDOWS, "markup."))
+    return kept
 
 
 def neighbours(X: np.ndarray, column: dict[str, int]) -> None:
     """Fill the NEIGHBOURS columns of X from the line columns already filled (``column``:
     each feature's column): the value of line i+k at line i (NaN past the ends), and the mean
     over the lines within a window's width either side (the window clipped at the ends)."""
-    _moves(tuple(column.items()), "lines")(X)
+    _moves(column)[1](X)
 
 
 def markup(X: np.ndarray, column: dict[str, int], rows: np.ndarray | None) -> None:
     """Fill the MARKUP columns from the lines' markup rows (None: plain text, all NaN)."""
     X[:, [column[f"markup.{name}"] for name in MARKUP_INDEX]] = (
         np.nan if rows is None else rows[:, list(MARKUP_INDEX.values())])
-    _moves(tuple(column.items()), "markup")(X)
+    _moves(column)[2](X)
