@@ -265,18 +265,21 @@ def test_a_worker_killed_mid_run_loses_no_page(tmp_path):
     folder.mkdir()
     for i in range(40):
         (folder / f"{i:02d}.txt").write_text(TEXT, encoding="utf-8")
-    (folder / "20-big.txt").write_text(TEXT * 1500, encoding="utf-8")  # a few seconds of work
+    (folder / "20-big.txt").write_text(TEXT * 6000, encoding="utf-8")  # 11 MB: seconds of work
     out = tmp_path / "out.jsonl"
     run = subprocess.Popen([sys.executable, "-m", "boilerstrip.cli", "predict", str(folder), "-o",
                             str(out), "--jobs", "2"], stderr=subprocess.PIPE, text=True)
     try:
         parent = psutil.Process(run.pid)
         deadline = time.monotonic() + 60
-        while len(parent.children()) < 2 and time.monotonic() < deadline:
+        workers = parent.children()
+        while len(workers) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(1.0)  # the workers are busy now, the big page among them
-        first = {child.pid for child in parent.children()}
-        parent.children()[0].kill()
+            workers = parent.children()
+        assert len(workers) == 2, "the run started its two workers"
+        time.sleep(0.3)  # the workers are busy now, the big page among them
+        first = {worker.pid for worker in workers}
+        workers[0].kill()
         replaced = False
         while run.poll() is None and not replaced:
             replaced = any(child.pid not in first for child in parent.children())
