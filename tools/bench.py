@@ -1,8 +1,8 @@
 """`make bench`: prediction speed on one core, model load time, peak memory.
 
 Lines come from held-out pages of the shared datasets rendered as a scraper
-would; jusText and the C4 line rules classify the same lines in the same run for comparison.
-Run as ``python tools/bench.py`` (a tool, not part of the installed package).
+would; jusText and the C4 line rules classify the same lines in the same run for comparison,
+the three taking turns pass by pass (``run``).  Run as ``python tools/bench.py`` (a tool, not part of the installed package).
 """
 
 from __future__ import annotations
