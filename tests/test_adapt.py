@@ -175,7 +175,8 @@ def test_an_adapted_model_labels_other_sites_exactly_as_its_base(datasets, site,
 
 
 @pytest.mark.parametrize("part, broken_value", [("memory", [["Home", "menu"]]),
-                                               ("names", "bbc.co.uk")])
+                                               ("names", "bbc.co.uk"), ("added_weight", 2.0),
+                                               ("added_weight", "half")])
 def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_path, part,
                                                            broken_value):
     document = json.loads(gzip.decompress(adapted.read_bytes()))
@@ -184,6 +185,37 @@ def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_pa
     broken.write_bytes(gzip.compress(json.dumps(document).encode("utf-8")))
     result = runner.invoke(app, ["predict", "--model", str(broken), "-"], input="Home\n")
     assert result.exit_code == 5 and "what it knows of its site" in result.stderr
+
+
+def test_a_page_of_the_site_averages_every_round_with_the_bases_rounds(site, adapted, tmp_path):
+    """On the site's pages the adapted model's probabilities are the normalised geometric
+    mean of every round's and of the base's rounds' (the softmax of their raw scores
+    averaged), before the line memory; a file adapted before the weight existed keeps every
+    round's alone."""
+    model = load_model_file(adapted)
+    assert model.site_.added_weight == 0.5
+    assert "of the base's rounds alone (0.5) averaged" in adapted.with_name("adapted.md").read_text()
+    base = load_model_file(Path(__file__).parent.parent / "models" / "default.json.gz")
+    document = json.loads(gzip.decompress(adapted.read_bytes()))
+    del document["site"]["added_weight"]
+    older = tmp_path / "older.json.gz"
+    older.write_bytes(gzip.compress(json.dumps(document).encode("utf-8")))
+    every_round = load_model_file(older)
+    assert every_round.site_.added_weight == 1.0
+    pages = [read_labeled(p) for p in sorted(site["built"].rglob("*.lines"))]
+    lines = [d.lines for d in pages]
+    averaged_rows = compared = 0
+    for page, mine, every, bases in zip(lines, model.predict_proba(lines),
+                                        every_round.predict_proba(lines), base.predict_proba(lines)):
+        expected = np.sqrt(every * bases)
+        expected /= expected.sum(axis=1, keepdims=True)
+        for line, row, want, full in zip(page, mine, expected, every):
+            if np.isnan(row).all() or " ".join(line.split()) in model.site_.memory:
+                continue
+            np.testing.assert_allclose(row, want, rtol=1e-9, atol=1e-12)
+            compared += 1
+            averaged_rows += not np.allclose(row, full)
+    assert compared > 100 and averaged_rows > compared // 2
 
 
 def test_an_adapted_model_is_not_adapted_again(site, adapted, tmp_path):

@@ -9,7 +9,7 @@ them with each setting; the site's other pages are scored.  A setting's line giv
 of the mean gap to 1.0 that is left (0.5: halved), the mean gain and the worst draw.
 
 A setting is JSON: fields of ``TrainingOptions`` (``adapt_rounds``, ``adapt_learning_rate``,
-``adapt_leaves``, ``adapt_reg_lambda``), ``"lightgbm": {...}`` for LightGBM parameters of the
+``adapt_leaves``, ``adapt_reg_lambda``, ``adapt_added_weight``), ``"lightgbm": {...}`` for LightGBM parameters of the
 added rounds (say ``{"bagging_fraction": 1.0}``), and ``"stage_two_only": true`` to keep the
 base's stage one as it is.  Run as ``python tools/sweep_adapt.py`` (every setting of SETTINGS,
 about 25 minutes after the base) or ``python tools/sweep_adapt.py '{}' '{"adapt_rounds": 40}'``.

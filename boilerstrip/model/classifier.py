@@ -321,7 +321,8 @@ class LineClassifier:
         """``predict_proba`` from each document's ``document_features`` already computed:
         a batch computes them page by page (under a time limit) and predicts them at once.
         A model adapted to a site gives its pages (by template, unless ``sites`` names
-        another site) every round and its line memory, and other pages the base model's
+        another site) every round, averaged with the base's rounds alone
+        (``SiteKnowledge.averaged``), and its line memory, and other pages the base model's
         rounds alone (``model.site``)."""
         if not documents:
             return []
@@ -341,9 +342,12 @@ class LineClassifier:
                 chosen_memory = np.vstack([
                     np.full((size, len(MEMORY_NAMES)), np.nan) if memories[d] is None
                     else memories[d] for d, size in zip(chosen, sizes)])
+            matrix = np.vstack([features[d][0] for d in chosen])
             stacked = self.predict_proba_matrix(
-                np.vstack([features[d][0] for d in chosen]), sizes,
-                (-1, -1) if own else site.base_iterations, chosen_memory)
+                matrix, sizes, (-1, -1) if own else site.base_iterations, chosen_memory)
+            if site is not None and own and site.added_weight != 1.0:
+                stacked = site.averaged(stacked, self.predict_proba_matrix(
+                    matrix, sizes, site.base_iterations))
             memory = site.memory if site is not None and own else None
             start = 0
             for d, size in zip(chosen, sizes):

@@ -4,8 +4,8 @@
 lines found on more than one labeled page (on the one page, when only one is labeled), and the
 site's name when the labeled pages carry one.  A page that holds enough of the template, and
 is not named as another site (by its URL's host, or its ``site:`` header), is a page of the
-site: it gets the added trees and the line memory (lines the labeled pages always gave one
-label).  Any other page gets the base model's trees alone (they are the first
+site: it gets the added trees, averaged with the base's trees alone (``added_weight``), and
+the line memory (lines the labeled pages always gave one label).  Any other page gets the base model's trees alone (they are the first
 rounds of each stage), so adapting to a site never changes what the model does elsewhere.
 """
 
@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from boilerstrip.features.memory import site_name
 from boilerstrip.io.lines import line_key
 
@@ -25,23 +27,28 @@ SITE_SHARE = 0.2
 SITE_MIN_LINES = 3
 # A labeled line is remembered when it is on this many of the labeled pages.
 MEMORY_MIN_PAGES = 2
+_TINY = 1e-300  # a probability that underflowed to zero, for its logarithm
 
 
 @dataclass(frozen=True)
 class SiteKnowledge:
     """An adapted model's knowledge of its site: the rounds of each stage that came from
     the base (``base_iterations``), the site's ``template`` lines, the ``memory`` of lines
-    whose label the labeled pages agree on, and the site ``names`` the labeled pages carry."""
+    whose label the labeled pages agree on, the site ``names`` the labeled pages carry, and
+    ``added_weight``: a page of the site gets its probabilities with every round and with the
+    base's rounds alone, averaged as log-probabilities with this weight on every round's (1:
+    every round's alone, as files adapted before it did)."""
 
     base_iterations: tuple[int, int]
     template: frozenset[str]
     memory: dict[str, str]
     names: frozenset[str] = frozenset()
+    added_weight: float = 1.0
 
     @classmethod
     def learn(cls, documents: Sequence[tuple[Sequence[str], Sequence[str | None]]],
-              base_iterations: tuple[int, int], names: Sequence[str | None] = ()
-              ) -> "SiteKnowledge":
+              base_iterations: tuple[int, int], names: Sequence[str | None] = (),
+              added_weight: float = 1.0) -> "SiteKnowledge":
         """From the labeled pages (lines and labels) adapted to, and their site names."""
         pages: dict[str, set[int]] = defaultdict(set)
         labels: dict[str, set[str]] = defaultdict(set)
@@ -56,7 +63,8 @@ class SiteKnowledge:
         memory = {key: next(iter(labels[key])) for key in pages
                   if len(pages[key]) >= MEMORY_MIN_PAGES and len(labels[key]) == 1}
         return cls(base_iterations, template, memory,
-                   frozenset(site_name(name) for name in names if name and site_name(name)))
+                   frozenset(site_name(name) for name in names if name and site_name(name)),
+                   added_weight)
 
     def recognises(self, lines: Sequence[str], name: str | None = None) -> bool:
         """Whether a page is of the site: it holds enough of the template, and is not named
@@ -70,7 +78,8 @@ class SiteKnowledge:
 
     def to_json(self) -> dict[str, Any]:
         return {"base_iterations": list(self.base_iterations), "template": sorted(self.template),
-                "memory": sorted(self.memory.items()), "names": sorted(self.names)}
+                "memory": sorted(self.memory.items()), "names": sorted(self.names),
+                "added_weight": self.added_weight}
 
     @classmethod
     def from_json(cls, value: Any, labels: Sequence[str]) -> "SiteKnowledge":
@@ -83,11 +92,27 @@ class SiteKnowledge:
             if not isinstance(listed, list):
                 raise TypeError
             names = frozenset(listed)
+            weight = value.get("added_weight", 1.0)  # absent from files adapted before it
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                raise TypeError
         except (KeyError, TypeError, ValueError):
-            raise ValueError("not base_iterations, template, memory and names") from None
+            raise ValueError("not base_iterations, template, memory, names and added_weight") from None
         if (len(iterations) != 2 or min(iterations) < 1
                 or not all(isinstance(key, str) for key in (*template, *memory, *names))
                 or not all(label in labels for label in memory.values())):
             raise ValueError("its rounds, lines or labels are not what they must be")
-        return cls((iterations[0], iterations[1]), template, memory, names)
+        if not 0.0 < weight <= 1.0:
+            raise ValueError(f"its added_weight {weight!r} is not in (0, 1]")
+        return cls((iterations[0], iterations[1]), template, memory, names, float(weight))
+
+    def averaged(self, every_round: np.ndarray, base_rounds: np.ndarray) -> np.ndarray:
+        """The probability rows of a page of the site: its rows with every round and with the
+        base's rounds alone, averaged as log-probabilities (``added_weight`` on every round's)
+        and normalised.  For softmax outputs this is the softmax of the raw scores averaged."""
+        if self.added_weight == 1.0:
+            return every_round
+        logs = (self.added_weight * np.log(np.maximum(every_round, _TINY))
+                + (1.0 - self.added_weight) * np.log(np.maximum(base_rounds, _TINY)))
+        rows = np.exp(logs - logs.max(axis=1, keepdims=True))
+        return rows / rows.sum(axis=1, keepdims=True)
 

@@ -70,12 +70,21 @@ def origin(metadata: dict[str, Any]) -> str:
             f"{base['rounds_added']} rounds added to each of its two stages (learning rate "
             f"{base['learning_rate']}, at most {base['leaves']} leaves, L2 {base['reg_lambda']}), "
             "fitted to what they get wrong on the pages below, as they are (no augmentation or "
-            f"cropping).  It remembers {base['lines_remembered']} lines of those pages (each "
+            f"cropping){_averaged(base.get('added_weight', 1.0))}.  It remembers {base['lines_remembered']} lines of those pages (each "
             "found on two or more of them, always with one label): a line it meets again "
             "exactly gets that label.  Both apply only to pages of the site: pages holding "
             f"enough of its template ({base['template_lines']} boilerplate lines of the labeled "
             f"pages){_named(base.get('site_names', []))}; any other page gets the base model's "
             "trees alone, as the base labels it.\n")
+
+
+def _averaged(weight: float) -> str:
+    """How an adapted model's card says that it averages its rounds with the base's (files
+    adapted before that did not)."""
+    if weight == 1.0:
+        return ""
+    return (f"; a page of the site gets the log-probabilities of all the rounds ({weight:g}) "
+            f"and of the base's rounds alone ({1 - weight:g}) averaged")
 
 
 def _named(names: list[str]) -> str:

@@ -44,6 +44,11 @@ ADAPT_FULL_PAGES = 5
 ADAPT_LEARNING_RATE = 0.05
 ADAPT_LEAVES = 15
 ADAPT_REG_LAMBDA = 10.0
+# A page of the site gets the log-probabilities of every round and of the base's rounds alone
+# averaged, this weight on every round's (``SiteKnowledge.averaged``).  Chosen on the dev
+# sites of tools/sweep_adapt.py with 5 labeled pages: 0.550 of the gap to 1.0 left at 1
+# (every round alone), 0.498 to 0.517 from 0.4 to 0.55, 0.524 at 0.6, 0.529 at 0.3.
+ADAPT_ADDED_WEIGHT = 0.5
 # In training, each page's site memory holds MIN_PAGES to this many other pages of its site.
 MEMORY_MAX_PAGES = 30
 
@@ -66,7 +71,8 @@ class TrainingOptions:
     ``exclude_sites`` are sites of page datasets left out (to score a model on them later).
     ``base`` adapts that model instead of starting anew: ``adapt_rounds`` more rounds in each
     stage (None: ``adapt_rounds(pages)``), fitted to what the base gets wrong on the sources
-    (``LineClassifier.fit_matrix``), for pages of the sources' site (``model.site``).
+    (``LineClassifier.fit_matrix``), for pages of the sources' site (``model.site``), whose
+    probabilities average every round's and the base rounds' (``adapt_added_weight``).
     ``site_memory`` also fits the memory stage (``training_memory``)."""
 
     split: str | None = "train"
@@ -87,6 +93,7 @@ class TrainingOptions:
     adapt_learning_rate: float = ADAPT_LEARNING_RATE
     adapt_leaves: int = ADAPT_LEAVES
     adapt_reg_lambda: float = ADAPT_REG_LAMBDA
+    adapt_added_weight: float = ADAPT_ADDED_WEIGHT
     site_memory: bool = True
 
 
@@ -383,7 +390,8 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
     model.site_ = SiteKnowledge.learn([(d.lines, d.labels) for d in data.documents],
                                       (base.stage_one_.current_iteration(),
                                        base.stage_two_.current_iteration()),
-                                      [d.meta.get("site") for d in data.documents])
+                                      [d.meta.get("site") for d in data.documents],
+                                      options.adapt_added_weight)
     metadata = {
         "metrics": {},
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -402,6 +410,7 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
                          "learning_rate": options.adapt_learning_rate,
                          "leaves": options.adapt_leaves,
                          "reg_lambda": options.adapt_reg_lambda,
+                         "added_weight": options.adapt_added_weight,
                          "template_lines": len(model.site_.template),
                          "site_names": sorted(model.site_.names),
                          "lines_remembered": len(model.site_.memory)},
