@@ -5,8 +5,9 @@ lines found on more than one labeled page (on the one page, when only one is lab
 site's name when the labeled pages carry one.  A page that holds enough of the template, and
 is not named as another site (by its URL's host, or its ``site:`` header), is a page of the
 site: it gets the added trees, averaged with the base's trees alone (``added_weight``), and
-the line memory (lines the labeled pages always gave one label).  Any other page gets the base model's trees alone (they are the first
-rounds of each stage), so adapting to a site never changes what the model does elsewhere.
+the line memory (lines the labeled pages always gave one label).  Any other page gets the
+base model's trees alone (they are the first rounds of each stage), so adapting to a site
+never changes what the model does elsewhere.
 """
 
 from __future__ import annotations
@@ -109,8 +110,6 @@ class SiteKnowledge:
         """The probability rows of a page of the site: its rows with every round and with the
         base's rounds alone, averaged as log-probabilities (``added_weight`` on every round's)
         and normalised.  For softmax outputs this is the softmax of the raw scores averaged."""
-        if self.added_weight == 1.0:
-            return every_round
         logs = (self.added_weight * np.log(np.maximum(every_round, _TINY))
                 + (1.0 - self.added_weight) * np.log(np.maximum(base_rounds, _TINY)))
         rows = np.exp(logs - logs.max(axis=1, keepdims=True))
