@@ -265,8 +265,9 @@ def train(
     jobs: Optional[int] = typer.Option(None, min=1, help="Processes that render and label pages "
                                                          "(default: one per core)."),
     feature_set: int = typer.Option(max(FEATURE_SETS), min=min(FEATURE_SETS), max=max(FEATURE_SETS),
-                                    help="The features to learn from: 1 as the shipped models, "
-                                         "2 adds the text-layout features."),
+                                    help="The features to learn from: 1 as the HTML model, 2 adds "
+                                         "the text-layout features, 3 where a line lies against "
+                                         "the document's main span."),
     site_memory: bool = typer.Option(
         True, "--site-memory/--no-site-memory",
         help="Also fit the memory stage: what a site's other pages hold, used by "

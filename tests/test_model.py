@@ -68,6 +68,7 @@ def _rewrite(path, change):
     (lambda p: _rewrite(p, lambda d: d["boosters"].__setitem__(0, d["boosters"][0].replace("leaf_value=", "leaf_value=1"))),
      "checksum"),
     (lambda p: _rewrite(p, lambda d: d["feature_names"].pop()), "other features"),
+    (lambda p: _rewrite(p, lambda d: d["feature_names"].insert(0, "made_up")), "other features"),
     (lambda p: _rewrite(p, lambda d: d.update(labels=["a", "b"])), "expects"),
 ])
 def test_damaged_or_foreign_models_are_refused(small_model, tmp_path, damage, message):
@@ -91,18 +92,21 @@ def test_the_shipped_models_load_and_have_cards(input_format, card, styles, serv
 
 
 def test_a_model_of_fewer_features_keeps_working_beside_code_that_computes_more(tmp_path):
-    """A model records the features it learnt from and reads just those columns: a model
-    trained before a feature was added predicts as it did."""
+    """A model records the features and context columns it learnt from and reads just those
+    columns: a model trained before a feature was added predicts as it did."""
     from boilerstrip.features import FEATURE_NAMES
+    from boilerstrip.model.classifier import CONTEXT_SETS
 
     docs = [doc for doc, _ in iter_documents([LABELED])]
     fewer = tuple(name for name in FEATURE_NAMES if name not in ("indent", "bullet_start"))
     model = LineClassifier(n_estimators=20, learning_rate=0.3, min_child_samples=2, n_jobs=1,
-                           features=fewer).fit([d.lines for d in docs], [d.labels for d in docs])
+                           features=fewer, context=CONTEXT_SETS[2]
+                           ).fit([d.lines for d in docs], [d.labels for d in docs])
     save_model_file(model, tmp_path / "fewer.json.gz", {"threshold": 0.5})
     loaded = load_model_file(tmp_path / "fewer.json.gz")
-    assert list(loaded.feature_names_in_[: len(fewer)]) == list(fewer)
+    assert list(loaded.feature_names_in_) == list(fewer + CONTEXT_SETS[2])
     assert loaded.stage_one_.num_feature() == len(fewer)
+    assert loaded.stage_two_.num_feature() == len(fewer) + len(CONTEXT_SETS[2])
     lines = [d.lines for d in docs]
     for before, after in zip(model.predict_proba(lines), loaded.predict_proba(lines)):
         np.testing.assert_array_equal(before, after)
@@ -121,7 +125,11 @@ def test_the_shipped_models_learnt_the_feature_set_make_model_trains_them_on(inp
     makefile = (Path(__file__).parents[1] / "Makefile").read_text().replace("\\\n", " ")
     command = next(line for line in makefile.splitlines() if f"-o models/{path.name}" in line)
     feature_set = int(re.search(r"--feature-set (\d)", command).group(1))
-    assert tuple(load_model_file(path).features) == FEATURE_SETS[feature_set]
+    from boilerstrip.model.classifier import CONTEXT_SETS
+
+    model = load_model_file(path)
+    assert tuple(model.features) == FEATURE_SETS[feature_set]
+    assert tuple(model.context) == CONTEXT_SETS[feature_set]
 
 
 # --- models kept ready to load (model.cache) ---------------------------------------------
@@ -213,3 +221,47 @@ def test_keeping_models_can_be_turned_off(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     load_model_file(_shipped_copy(tmp_path))
     assert not (tmp_path / "xdg").exists()
+
+
+# --- the main span (stage two's context) --------------------------------------------------
+
+def test_the_main_span_columns_place_each_line_against_the_best_run():
+    """Lines 1 to 3 sum highest (a short doubtful line inside is a hole); the line kept after
+    the long boilerplate line lies past the span, by its distance as a share of the lines."""
+    from boilerstrip.model.classifier import CONTEXT_NAMES, context_features
+
+    content = np.array([0.1, 0.9, 0.3, 0.95, 0.1, 0.6])
+    chars = np.array([10, 100, 5, 200, 50, 20], dtype=float)
+    columns = context_features(content, [6], chars)
+    span = {name: columns[:, CONTEXT_NAMES.index(name)].tolist() for name in
+            ("stage1_in_span", "stage1_past_span", "stage1_before_span", "stage1_span_share")}
+    assert span["stage1_in_span"] == [0, 1, 1, 1, 0, 0]
+    assert span["stage1_past_span"] == pytest.approx([0, 0, 0, 0, 1 / 6, 2 / 6])
+    assert span["stage1_before_span"] == pytest.approx([1 / 6, 0, 0, 0, 0, 0])
+    assert span["stage1_span_share"] == [0.5] * 6
+    nothing = context_features(np.array([0.2, 0.4]), [2], np.array([10.0, 10.0]))
+    assert np.isnan(nothing[:, CONTEXT_NAMES.index("stage1_past_span")]).all()
+
+
+def test_on_held_out_pages_what_stage_one_keeps_past_the_main_span_is_mostly_boilerplate(datasets):
+    """Why stage two reads the span: on 40 held-out daniel pages (our scraper text), the span
+    holds most of the article, and of the lines stage one would keep past it, few are article
+    (ad hoc on 2026-12-03: 95% of the article inside, 11% of those lines' characters)."""
+    from boilerstrip.features import FEATURE_NAMES
+    from boilerstrip.io.labeled import LABELS
+    from boilerstrip.model.classifier import CONTEXT_NAMES, context_features, documents_to_matrix
+    from boilerstrip.model.shipped import load_model
+    from boilerstrip.training.corpus import label_page, read_pages
+
+    model = load_model(None, "text")
+    docs = [label_page(page, "scraper")
+            for page in list(read_pages(datasets / "daniel.jsonl.gz", "test"))[:40]]
+    X, y, rows = documents_to_matrix([d.lines for d in docs], [d.labels for d in docs])
+    chars = X[:, FEATURE_NAMES.index("chars")]
+    first = model.stage_one_.predict(model._stage_one_matrix(X))
+    columns = context_features(first, [len(r) for r in rows], chars)
+    inside = columns[:, CONTEXT_NAMES.index("stage1_in_span")] == 1
+    kept_past = (columns[:, CONTEXT_NAMES.index("stage1_past_span")] > 0) & (first >= 0.5)
+    article = y != LABELS.index("boilerplate")
+    assert chars[article & inside].sum() / chars[article].sum() > 0.9
+    assert chars[article & kept_past].sum() / chars[kept_past].sum() < 0.25

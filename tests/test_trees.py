@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from boilerstrip.errors import ModelError
-from boilerstrip.model.classifier import _EARLY_STOP, context_features, documents_to_matrix
+from boilerstrip.features import FEATURE_NAMES
+from boilerstrip.model.classifier import _EARLY_STOP, documents_to_matrix
 from boilerstrip.model.shipped import load_model
 from boilerstrip.model.trees import Trees
 from boilerstrip.training.corpus import label_page, read_pages
@@ -26,11 +27,13 @@ def test_the_shipped_models_predict_as_lightgbm_does(datasets, input_format, ren
     docs = [label_page(page, rendering) for page in pages]
     X, _, rows = documents_to_matrix([d.lines for d in docs], [d.labels for d in docs],
                                      [d.markup for d in docs] if input_format == "html" else None)
+    chars = X[:, FEATURE_NAMES.index("chars")]
     X = model._stage_one_matrix(X)
     assert len(X) > 3000
     _same(model.stage_one_, X)
     _same(model.stage_one_, X, num_iteration=40)
-    stacked = np.hstack([X, context_features(model.stage_one_.predict(X), [len(r) for r in rows])])
+    stacked = np.hstack([X, model._context_matrix(model.stage_one_.predict(X),
+                                                  [len(r) for r in rows], chars)])
     _same(model.stage_two_, stacked)
     _same(model.stage_two_, stacked, num_iteration=77, **_EARLY_STOP)
     _same(model.stage_two_, stacked, **_EARLY_STOP)

@@ -38,6 +38,7 @@ from boilerstrip.features import FEATURE_SETS
 from boilerstrip.features.memory import MEMORY_NAMES
 from boilerstrip.evaluation.metrics import aeb_metrics, shingle_match
 from boilerstrip.evaluation.evaluate import site_memory_of
+from boilerstrip.model.classifier import CONTEXT_SETS
 from boilerstrip.model.file import load_model_file, read_model_document
 from boilerstrip.training import TrainingOptions, train
 from boilerstrip.training.corpus import label_page, passes_gold_gate, read_pages, write_labeled_page
@@ -48,7 +49,7 @@ ALL_TEXT = ("scraper", "flat", "markdown", "html-text", "beautifulsoup", "resili
             "resiliparse-nobullets", "w3m", "lynx", "html2text", "markdownify")
 # The shipped models' recipes (Makefile, `make model`), by the rendering each base reads.
 RECIPES = {
-    "text": dict(renderings=ALL_TEXT, renderings_per_page=3, feature_set=2, threshold=0.5),
+    "text": dict(renderings=ALL_TEXT, renderings_per_page=3, feature_set=3, threshold=0.5),
     "html": dict(renderings=("html",), feature_set=1, crop=0.0),
 }
 SHOTS = (1, 3, 5, 10)
@@ -76,7 +77,9 @@ def stale(path: Path, kind: str, sites: dict[str, str]) -> str:
         return "it leaves out other sites"
     if tuple(training["renderings"]) != tuple(recipe["renderings"]):
         return "it learnt other renderings"
-    if tuple(document["params"]["features"]) != FEATURE_SETS[recipe["feature_set"]]:
+    features = tuple(document["params"]["features"])
+    if (features != FEATURE_SETS[recipe["feature_set"]]
+            or tuple(document["feature_names"][len(features):]) != CONTEXT_SETS[recipe["feature_set"]]):
         return "its features are not this code's"
     if tuple(document.get("memory_feature_names") or ()) != MEMORY_NAMES:
         return "it has no memory stage, or another one"

@@ -41,11 +41,13 @@ STAGE_NAMES = {"shape": layout.SHAPE, "script mix": scripts.NAMES, "patterns": p
 
 FEATURE_NAMES: tuple[str, ...] = LINE_FEATURES + context.NEIGHBOURS + context.MARKUP
 _TEXT_LAYOUT_ADDED = ("list_marker", "column_gaps", *layout.TEXT_LAYOUT)
-# Named sets of features a model can be trained on: 1 is what the shipped models learnt (so
-# that `make model` reproduces them), 2 adds the text-layout features of issue 12.
+# Named sets of features a model can be trained on: 1 is what the HTML model learnt (so that
+# `make model` reproduces it), 2 adds the text-layout features of issue 12, and 3 the same
+# line features with stage two also reading the main span (``model.classifier.CONTEXT_SETS``).
 FEATURE_SETS: dict[int, tuple[str, ...]] = {
     1: tuple(name for name in FEATURE_NAMES if name not in _TEXT_LAYOUT_ADDED),
     2: FEATURE_NAMES,
+    3: FEATURE_NAMES,
 }
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 

@@ -29,10 +29,18 @@ _LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 _BODY, _TITLE = _LABEL_ID["body"], _LABEL_ID["title"]
 _CONTEXT_OFFSETS = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
 _CONTEXT_WINDOWS = (2, 5, 10, 25)
+# Where a line lies against the document's main span (``context_features``): added for the
+# prose kept after the article (issue 12); models trained before read the columns before them.
+SPAN_NAMES = ("stage1_in_span", "stage1_past_span", "stage1_before_span", "stage1_span_share")
 CONTEXT_NAMES: tuple[str, ...] = (
     ("stage1", *(f"stage1@{o:+d}" for o in _CONTEXT_OFFSETS),
      *(f"stage1~{w}" for w in _CONTEXT_WINDOWS), "stage1_doc_mean", "stage1_doc_max",
-     "stage1_mass_before"))
+     "stage1_mass_before", *SPAN_NAMES))
+# The context columns stage two learns from, by ``train --feature-set``: sets 1 and 2 as the
+# models trained before the main span, set 3 all of them.
+CONTEXT_SETS: dict[int, tuple[str, ...]] = {
+    1: CONTEXT_NAMES[: -len(SPAN_NAMES)], 2: CONTEXT_NAMES[: -len(SPAN_NAMES)], 3: CONTEXT_NAMES}
+_CONTEXT_INDEX = {name: i for i, name in enumerate(CONTEXT_NAMES)}
 # The neighbour and window columns, as the compiled context pass moves them (source column 0).
 _CONTEXT_MOVES = (np.zeros(1, dtype=np.intp), np.array(_CONTEXT_OFFSETS, dtype=np.intp),
                   np.arange(1, 1 + len(_CONTEXT_OFFSETS), dtype=np.intp).reshape(-1, 1),
@@ -50,8 +58,24 @@ N_FOLDS = 3
 _EARLY_STOP = {"pred_early_stop": True, "pred_early_stop_freq": 10, "pred_early_stop_margin": 3.0}
 
 
-def context_features(content: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarray:
-    """Stage-one P(content) of each line, its neighbours, windows around it and its document."""
+def _main_span(score: np.ndarray) -> tuple[int, int]:
+    """The run of lines with the largest sum of ``score`` (first, last; last < first when no
+    line scores above zero)."""
+    total = np.concatenate(([0.0], np.cumsum(score)))
+    lowest = np.minimum.accumulate(total[:-1])
+    gain = total[1:] - lowest
+    last = int(np.argmax(gain))
+    if gain[last] <= 0:
+        return 0, -1
+    first = int(np.argmin(total[: last + 1]))
+    return first, last
+
+
+def context_features(content: np.ndarray, doc_sizes: Sequence[int],
+                     chars: np.ndarray) -> np.ndarray:
+    """Stage-one P(content) of each line, its neighbours, windows around it and its document,
+    and where the line lies against the document's main span: the run of lines whose
+    (P(content) - 0.5) weighted by the square root of their characters sums highest."""
     out = np.empty((len(content), len(CONTEXT_NAMES)))
     scratch = np.empty(max(doc_sizes, default=0) + 1)
     start = 0
@@ -62,11 +86,25 @@ def context_features(content: np.ndarray, doc_sizes: Sequence[int]) -> np.ndarra
         move_columns(block, *_CONTEXT_MOVES, scratch[: size + 1])
         if size:
             before = np.cumsum(p) - p
-            block[:, -3] = p.mean()
-            block[:, -2] = p.max()
-            block[:, -1] = before / max(p.sum(), 1e-9)
+            block[:, -7] = p.mean()
+            block[:, -6] = p.max()
+            block[:, -5] = before / max(p.sum(), 1e-9)
+            first, last = _main_span((p - 0.5) * np.sqrt(chars[start : start + size]))
+            index = np.arange(size)
+            block[:, -4] = (index >= first) & (index <= last)
+            block[:, -3] = np.maximum(index - last, 0) / size if last >= first else np.nan
+            block[:, -2] = np.maximum(first - index, 0) / size if last >= first else np.nan
+            block[:, -1] = (last - first + 1) / size
         start += size
     return out
+
+
+def context_columns(names: Sequence[str]) -> np.ndarray | None:
+    """Where ``names`` sit among the context columns (None: all of them, in order); a KeyError
+    names one this code does not compute."""
+    if tuple(names) == CONTEXT_NAMES:
+        return None
+    return np.array([_CONTEXT_INDEX[name] for name in names], dtype=np.intp)
 
 
 def token_weights(X: np.ndarray) -> np.ndarray:
@@ -117,8 +155,8 @@ class LineClassifier:
     is the leaf size; on fewer than a hundred times as many lines, leaves are smaller
     (``leaf_size_``); ``reg_lambda`` LightGBM's L2 penalty on leaf values (larger: leaves
     that few lines support move the score less).  ``features`` names the line features
-    stage one learns from (None:
-    every one this code computes); a model keeps working when later code computes more.
+    stage one learns from, ``context`` the context columns stage two adds (``CONTEXT_NAMES``)
+    (None: every one this code computes); a model keeps working when later code computes more.
     ``n_jobs`` is LightGBM's threads for fitting; ``prediction_threads`` the threads that
     predict (``model.trees``), one by default: a document's lines gain nothing from more.
     After fitting, ``stage_one_`` and ``stage_two_`` hold the boosters, ``stage_memory_``
@@ -136,7 +174,7 @@ class LineClassifier:
                  min_child_samples: int = 40, colsample: float = 0.8, subsample: float = 0.8,
                  threshold: float = 0.5, random_state: int = 0, n_jobs: int = 2,
                  features: Sequence[str] | None = None, prediction_threads: int = 1,
-                 reg_lambda: float = 1.0) -> None:
+                 reg_lambda: float = 1.0, context: Sequence[str] | None = None) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
@@ -149,6 +187,7 @@ class LineClassifier:
         self.features = features
         self.prediction_threads = prediction_threads
         self.reg_lambda = reg_lambda
+        self.context = context
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The ``__init__`` parameters and their values (scikit-learn's convention)."""
@@ -224,10 +263,13 @@ class LineClassifier:
         """
         weight = token_weights(X) * (1.0 if sample_weight is None else sample_weight)
         if base is not None:
-            self.features = base.features
+            self.features, self.context = base.features, base.context
         names = FEATURE_NAMES if self.features is None else tuple(self.features)
+        context = CONTEXT_NAMES if self.context is None else tuple(self.context)
+        self.context_columns_ = context_columns(context)
         init_one, init_two = (None, None) if base is None else (base.stage_one_, base.stage_two_)
         self.stage_one_columns_ = feature_columns(names)
+        chars = X[:, _FEATURE_INDEX["chars"]]
         X = self._stage_one_matrix(X)
         content = (y != _LABEL_ID["boilerplate"]).astype(np.float64)
         if len(y) == 0 or len(np.unique(content)) < 2:
@@ -249,24 +291,30 @@ class LineClassifier:
                                             binary=True, init=init_one
                                             ).predict(X[held], num_threads=self.n_jobs)
         self.stage_one_ = self._train(X, content, names, weight, binary=True, init=init_one)
-        stacked = np.hstack([X, context_features(out_of_fold, doc_sizes)])
-        self.stage_two_ = self._train(stacked, y, names + CONTEXT_NAMES, weight, init=init_two)
+        stacked = np.hstack([X, self._context_matrix(out_of_fold, doc_sizes, chars)])
+        self.stage_two_ = self._train(stacked, y, names + context, weight, init=init_two)
         # An adapted model keeps its base's memory stage, for pages not of its site.
         self.stage_memory_ = None if base is None else getattr(base, "stage_memory_", None)
         if memory is not None and base is None and (~np.isnan(memory[:, 0])).any():
             # Every line, those without memory too (NaN), so the stage learns all that stage
             # two does and what memory adds where there is some.
             self.stage_memory_ = self._train(np.hstack([stacked, memory]), y,
-                                             names + CONTEXT_NAMES + MEMORY_NAMES, weight,
+                                             names + context + MEMORY_NAMES, weight,
                                              col_wise=True)
         self.classes_ = np.array(LABELS)
-        self.feature_names_in_ = np.array(names + CONTEXT_NAMES)
+        self.feature_names_in_ = np.array(names + context)
         self.site_ = None  # what an adaptation knows of its site: ``model.site``
         return self
 
     def _stage_one_matrix(self, X: np.ndarray) -> np.ndarray:
         """The columns of the features stage one learnt from, out of every computed one."""
         return X if self.stage_one_columns_ is None else X[:, self.stage_one_columns_]
+
+    def _context_matrix(self, content: np.ndarray, doc_sizes: Sequence[int], chars: np.ndarray
+                        ) -> np.ndarray:
+        """The context columns stage two learnt from (``context_features``)."""
+        columns = context_features(content, doc_sizes, chars)
+        return columns if self.context_columns_ is None else columns[:, self.context_columns_]
 
     def fit(self, documents: Sequence[Sequence[str]], labels: Sequence[Sequence[str | None]],
             markups: Markups = None) -> "LineClassifier":
@@ -282,10 +330,11 @@ class LineClassifier:
         memory stage instead of stage two, when the model has one."""
         if len(X) == 0:
             return np.zeros((0, len(LABELS)))
+        chars = X[:, _FEATURE_INDEX["chars"]]
         X = self._stage_one_matrix(X)
         first = self.stage_one_.predict(X, num_threads=self.prediction_threads,
                                         num_iteration=iterations[0])
-        stacked = np.hstack([X, context_features(first, doc_sizes)])
+        stacked = np.hstack([X, self._context_matrix(first, doc_sizes, chars)])
         memory_stage = getattr(self, "stage_memory_", None)
         known = (np.zeros(len(X), dtype=bool) if memory is None or memory_stage is None
                  else ~np.isnan(memory[:, 0]))

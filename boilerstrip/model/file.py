@@ -21,7 +21,8 @@ from boilerstrip.features.memory import MEMORY_NAMES
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS
 from boilerstrip.model import cache
-from boilerstrip.model.classifier import CONTEXT_NAMES, LineClassifier, feature_columns
+from boilerstrip.model.classifier import (CONTEXT_NAMES, LineClassifier, context_columns,
+                                          feature_columns)
 from boilerstrip.model.site import SiteKnowledge
 from boilerstrip.model.trees import Trees
 
@@ -100,14 +101,21 @@ def read_model_document(path: Path) -> dict[str, Any]:
     return _decode(path, _read(path))
 
 
+def _split_names(names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A model's feature names as stage one's line features and stage two's context columns,
+    which start with stage one's own probability (``CONTEXT_NAMES[0]``)."""
+    first = names.index(CONTEXT_NAMES[0])
+    return tuple(names[:first]), tuple(names[first:])
+
+
 def _check(path: Path, document: dict[str, Any], stages: int) -> None:
     """That this code computes the features, memory features and labels the model reads."""
-    names = document.get("feature_names")
-    line_features = names[: -len(CONTEXT_NAMES)] if isinstance(names, list) else []
     try:
+        line_features, context = _split_names(document.get("feature_names"))
         feature_columns(line_features)
-        known = names[-len(CONTEXT_NAMES):] == list(CONTEXT_NAMES) and line_features
-    except (KeyError, TypeError):
+        context_columns(context)
+        known = bool(line_features)
+    except (AttributeError, KeyError, TypeError, ValueError):
         known = False
     if not known:
         raise ModelError(f"{path}: model was trained on other features than this boilerstrip "
@@ -174,9 +182,14 @@ def load_model_file(path: Path) -> LineClassifier:
     params = {k: v for k, v in document.get("params", {}).items()
               if k in LineClassifier().get_params()}
     names = document["feature_names"]
-    params["features"] = tuple(names[: -len(CONTEXT_NAMES)])
+    params["features"], params["context"] = _split_names(names)
+    if (stage_one.num_feature(), stage_two.num_feature()) != (len(params["features"]), len(names)) or (
+            memory_stage and memory_stage[0].num_feature() != len(names) + len(MEMORY_NAMES)):
+        raise ModelError(f"{path}: model was trained on other features than it names: "
+                         "it is corrupt, or was written by another program")
     model = LineClassifier(**params)
     model.stage_one_columns_ = feature_columns(params["features"])
+    model.context_columns_ = context_columns(params["context"])
     model.stage_one_, model.stage_two_ = stage_one, stage_two
     model.stage_memory_ = memory_stage[0] if memory_stage else None
     model.classes_ = np.array(LABELS)

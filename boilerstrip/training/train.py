@@ -21,6 +21,7 @@ from boilerstrip.features.memory import MEMORY_NAMES, MIN_PAGES, SiteMemory, pag
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, save_model_file
+from boilerstrip.model.classifier import CONTEXT_SETS
 from boilerstrip.model.file import load_model_file
 from boilerstrip.model.site import SiteKnowledge
 from boilerstrip.model.decoding import decode_document
@@ -274,7 +275,8 @@ def choose_threshold(data: TrainingSet, options: TrainingOptions) -> dict[str, A
         return {"threshold": default, "method": f"default: fewer than {MIN_VALIDATION_DOCUMENTS} "
                 "validation documents, or one class left to fit on"}
     model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed,
-                           features=FEATURE_SETS[options.feature_set]).fit_matrix(
+                           features=FEATURE_SETS[options.feature_set],
+                           context=CONTEXT_SETS[options.feature_set]).fit_matrix(
         data.X[~held_lines], data.y[~held_lines], data.sizes[~held],
         [g for g, h in zip(data.groups, held) if not h], data.weight[~held_lines])
     validation = [d for d, h in zip(data.unaltered, held) if h]
@@ -334,7 +336,8 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
                             else (None, 0))
     model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed,
                            threshold=choice["threshold"],
-                           features=FEATURE_SETS[options.feature_set]).fit_matrix(
+                           features=FEATURE_SETS[options.feature_set],
+                           context=CONTEXT_SETS[options.feature_set]).fit_matrix(
         data.X, data.y, data.sizes, data.groups, data.weight, memory=memory)
     metadata = {
         "metrics": held_out_metrics(model, sources, options),
