@@ -65,22 +65,28 @@ def left_out_sites(datasets: Path) -> dict[str, str]:
     return sites
 
 
+def off_recipe(document: dict, kind: str) -> str:
+    """How a model file's training differs from RECIPES[kind] ("" if it does not)."""
+    recipe = RECIPES[kind]
+    if tuple(document["training"]["renderings"]) != tuple(recipe["renderings"]):
+        return "it learnt other renderings"
+    features = tuple(document["params"]["features"])
+    if (features != FEATURE_SETS[recipe["feature_set"]]
+            or tuple(document["feature_names"][len(features):]) != CONTEXT_SETS[recipe["feature_set"]]):
+        return "its features are not this code's"
+    return ""
+
+
 def stale(path: Path, kind: str, sites: dict[str, str]) -> str:
     """Why a cached base model is not what RECIPES and this code would train now ("" if it is):
     a base from older code or another recipe would make every column wrong."""
     if not path.exists():
         return "not trained yet"
     document = read_model_document(path)
-    training = document["training"]
-    recipe = RECIPES[kind]
-    if training.get("excluded_sites") != sorted(sites):
+    if document["training"].get("excluded_sites") != sorted(sites):
         return "it leaves out other sites"
-    if tuple(training["renderings"]) != tuple(recipe["renderings"]):
-        return "it learnt other renderings"
-    features = tuple(document["params"]["features"])
-    if (features != FEATURE_SETS[recipe["feature_set"]]
-            or tuple(document["feature_names"][len(features):]) != CONTEXT_SETS[recipe["feature_set"]]):
-        return "its features are not this code's"
+    if why := off_recipe(document, kind):
+        return why
     if tuple(document.get("memory_feature_names") or ()) != MEMORY_NAMES:
         return "it has no memory stage, or another one"
     return ""

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
-from bench_adapt import RECIPES, ROOT, TRAIN_SETS, f1, left_out_sites
+from bench_adapt import RECIPES, ROOT, TRAIN_SETS, f1, left_out_sites, off_recipe
 
 from boilerstrip.model.classifier import LineClassifier
 from boilerstrip.model.file import read_model_document
@@ -55,10 +55,12 @@ def dev_sites(datasets: Path) -> list[str]:
 
 def dev_base(work: Path, datasets: Path, sites: list[str]) -> Path:
     """The text base without the dev sites (trained once, then reused while it leaves out
-    the same sites)."""
+    the same sites and follows the shipped text recipe)."""
     path = work / "base-text.json.gz"
-    if path.exists() and read_model_document(path)["training"].get("excluded_sites") == sorted(sites):
-        return path
+    if path.exists():
+        document = read_model_document(path)
+        if document["training"].get("excluded_sites") == sorted(sites) and not off_recipe(document, "text"):
+            return path
     started = time.perf_counter()
     train([datasets / f"{name}.jsonl.gz" for name in TRAIN_SETS] + [ROOT / "data" / "labeled"],
           path, TrainingOptions(split="train", seed=0, labeled_weight=50.0, site_memory=False,
