@@ -113,3 +113,26 @@ def test_training_on_a_renderer_that_cannot_run_here_stops_before_it_starts(tmp_
     assert result.exit_code == 4, result.output
     assert "w3m (w3m is not installed)" in result.output and "apt install" in result.output
     assert not model.exists()
+
+
+def test_the_card_records_the_renderers_versions_and_the_training_matrix(tmp_path):
+    """Two retrains whose trees differ tell by the card whether their data differed."""
+    from importlib.metadata import version
+
+    options = TrainingOptions(n_estimators=5, threshold=0.5, renderings=("scraper", "markdown"))
+    first = train([LABELED], tmp_path / "a.json.gz", options)["training"]
+    again = train([LABELED], tmp_path / "b.json.gz", options)["training"]
+    other = train([LABELED], tmp_path / "c.json.gz",  # the same lines, weighed otherwise
+                  TrainingOptions(n_estimators=5, threshold=0.5, renderings=("scraper", "markdown"),
+                                  labeled_weight=50.0))["training"]
+    assert first["renderer_versions"] == {"selectolax": version("selectolax")}
+    assert first["matrix_sha256"] == again["matrix_sha256"] != other["matrix_sha256"]
+    card = card_path(tmp_path / "a.json.gz").read_text(encoding="utf-8")
+    assert f"selectolax {version('selectolax')}" in card
+    assert f"sha256 `{first['matrix_sha256'][:16]}…`" in card
+    assert load_model_file(tmp_path / "a.json.gz").metadata_["training"]["matrix_sha256"] == first["matrix_sha256"]
+    from boilerstrip.rendering.tools import renderer_versions
+
+    tools = renderer_versions(("lynx", "markdownify", "beautifulsoup"))
+    assert list(tools) == ["lynx", "markdownify", "beautifulsoup4", "lxml"]
+    assert tools["lynx"].startswith("Lynx Version") and tools["lxml"] == version("lxml")

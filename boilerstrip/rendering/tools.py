@@ -116,6 +116,38 @@ RENDERERS: dict[str, Renderer] = {r.name: r for r in (
 )}
 
 
+# What makes each renderer's text: packages (their installed versions) or a program (its
+# version line).  Our own renderings come from selectolax's parse.
+_MADE_BY: dict[str, tuple[str | tuple[str, str], ...]] = {
+    "html-text": ("html-text", "lxml"), "beautifulsoup": ("beautifulsoup4", "lxml"),
+    "resiliparse": ("resiliparse",), "resiliparse-nobullets": ("resiliparse",),
+    "w3m": (("w3m", "-version"),), "lynx": (("lynx", "-version"),),
+    "html2text": ("html2text",), "markdownify": ("markdownify", "beautifulsoup4")}
+
+
+def _version(maker: str | tuple[str, str]) -> str:
+    """A package's installed version, or the first line a program prints; "missing" if none."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    if isinstance(maker, str):
+        try:
+            return version(maker)
+        except PackageNotFoundError:
+            return "missing"
+    try:
+        done = subprocess.run(maker, capture_output=True, timeout=10, check=True)
+        return done.stdout.decode("utf-8", errors="replace").splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "missing"
+
+
+def renderer_versions(names: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """The versions of what renders ``names``, for a model card: a retrain on other versions
+    may see other lines."""
+    makers = dict.fromkeys(maker for name in names for maker in _MADE_BY.get(name, ("selectolax",)))
+    return {maker if isinstance(maker, str) else maker[0]: _version(maker) for maker in makers}
+
+
 def unavailable_renderers(names: list[str] | tuple[str, ...]) -> dict[str, str]:
     """The named tools' renderers that cannot run here, each with the reason (a package not
     installed, a program missing): training on them must stop before it starts."""

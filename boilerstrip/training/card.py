@@ -149,6 +149,12 @@ def model_card(model_path: Path, metadata: dict[str, Any]) -> str:
     sources = "\n".join(f"- `{s['path']}`" + (f" sha256 `{s['sha256'][:16]}…`" if "sha256" in s else "")
                         for s in training["sources"])
     versions = ", ".join(f"{k} {v}" for k, v in library_versions().items())
+    if training.get("renderer_versions"):
+        versions += "\n\nRenderers: " + ", ".join(
+            f"{k} {v}" for k, v in training["renderer_versions"].items())
+    if training.get("matrix_sha256"):
+        versions += (f"\n\nFitted on a training matrix (features, labels, weights, site memory) "
+                     f"of sha256 `{training['matrix_sha256'][:16]}…`.")
     metrics = metadata.get("metrics") or {}
     metric_lines = "\n".join(f"| {k} | {v:.3f} |" for k, v in sorted(metrics.items())) or "| (none) | |"
     renderings = training["renderings"]

@@ -26,7 +26,7 @@ from boilerstrip.model.file import load_model_file
 from boilerstrip.model.site import SiteKnowledge
 from boilerstrip.model.decoding import decode_document
 from boilerstrip.rendering import RENDERINGS, Rendering
-from boilerstrip.rendering.tools import unavailable_renderers
+from boilerstrip.rendering.tools import renderer_versions, unavailable_renderers
 from boilerstrip.training.augment import augment_documents, crop_documents
 from boilerstrip.training.card import card_path, model_card
 from boilerstrip.training.corpus import (Page, in_rendering, is_page_dataset, iter_documents,
@@ -334,6 +334,7 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
               else choose_threshold(data, options))
     memory, memory_pages = (training_memory(data, options.seed) if options.site_memory
                             else (None, 0))
+    fitted_on = matrix_digest(data, memory)
     model = LineClassifier(n_estimators=options.n_estimators, random_state=options.seed,
                            threshold=choice["threshold"],
                            features=FEATURE_SETS[options.feature_set],
@@ -351,9 +352,21 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
         "site_memory": {"pages_with_memory": memory_pages,
                         "memory_pages": [MIN_PAGES, MEMORY_MAX_PAGES],
                         "fitted": model.stage_memory_ is not None},
-        "training": data_summary(sources, data.documents, options),
+        "training": {**data_summary(sources, data.documents, options),
+                     "renderer_versions": renderer_versions(options.renderings),
+                     "matrix_sha256": fitted_on},
     }
     return _save(model, output, metadata)
+
+
+def matrix_digest(data: TrainingSet, memory: np.ndarray | None) -> str:
+    """sha256 of what the trees are fitted on (features, labels, weights, site memory): two
+    retrains that differ in their trees tell by it whether their data or their fit differed."""
+    digest = hashlib.sha256()
+    for array in (data.X, data.y, data.weight, memory):
+        if array is not None:
+            digest.update(memoryview(np.ascontiguousarray(array)).cast("B"))
+    return digest.hexdigest()
 
 
 def adapt_rounds(pages: int) -> int:
@@ -417,7 +430,9 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
                          "template_lines": len(model.site_.template),
                          "site_names": sorted(model.site_.names),
                          "lines_remembered": len(model.site_.memory)},
-        "training": data_summary(sources, data.documents, options),
+        "training": {**data_summary(sources, data.documents, options),
+                     "renderer_versions": renderer_versions(options.renderings),
+                     "matrix_sha256": matrix_digest(data, None)},
     }
     return _save(model, output, metadata)
 
