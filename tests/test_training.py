@@ -1,5 +1,7 @@
 """Training's choice of threshold: on validation sites, never on the sites it fits."""
 
+from importlib.metadata import version
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -8,6 +10,7 @@ from boilerstrip.cli import app
 from boilerstrip.training.corpus import read_pages
 from boilerstrip.io.labeled import LabeledDocument
 from boilerstrip.model import documents_to_matrix, load_model_file
+from boilerstrip.rendering.tools import renderer_versions
 from boilerstrip.training import TrainingOptions, card_path, train
 from boilerstrip.training.train import (THRESHOLD_GRID, VALIDATION_SHARE_PERCENT, TrainingSet,
                                         choose_threshold, collect, validation_mask)
@@ -117,7 +120,6 @@ def test_training_on_a_renderer_that_cannot_run_here_stops_before_it_starts(tmp_
 
 def test_the_card_records_the_renderers_versions_and_the_training_matrix(tmp_path):
     """Two retrains whose trees differ tell by the card whether their data differed."""
-    from importlib.metadata import version
 
     options = TrainingOptions(n_estimators=5, threshold=0.5, renderings=("scraper", "markdown"))
     first = train([LABELED], tmp_path / "a.json.gz", options)["training"]
@@ -131,8 +133,6 @@ def test_the_card_records_the_renderers_versions_and_the_training_matrix(tmp_pat
     assert f"selectolax {version('selectolax')}" in card
     assert f"sha256 `{first['matrix_sha256'][:16]}…`" in card
     assert load_model_file(tmp_path / "a.json.gz").metadata_["training"]["matrix_sha256"] == first["matrix_sha256"]
-    from boilerstrip.rendering.tools import renderer_versions
-
     tools = renderer_versions(("lynx", "markdownify", "beautifulsoup"))
     assert list(tools) == ["lynx", "markdownify", "beautifulsoup4", "lxml"]
     assert tools["lynx"].startswith("Lynx Version") and tools["lxml"] == version("lxml")

@@ -296,7 +296,9 @@ def choose_threshold(data: TrainingSet, options: TrainingOptions) -> dict[str, A
 
 
 def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
-                 options: TrainingOptions) -> dict[str, Any]:
+                 options: TrainingOptions, matrix_sha256: str) -> dict[str, Any]:
+    """What a model was trained on, for its file and card: sources, datasets, labels,
+    languages, the renderers' versions and the training matrix's digest (``matrix_digest``)."""
     per_dataset: dict[str, dict[str, Any]] = defaultdict(lambda: {"documents": 0, "lines": 0})
     sites: dict[str, set] = defaultdict(set)
     labels: Counter = Counter()
@@ -319,6 +321,8 @@ def data_summary(sources: Sequence[Path], documents: Sequence[LabeledDocument],
         "datasets": dict(per_dataset), "labels": dict(labels),
         "languages": dict(languages.most_common()),
         "labeled_file_documents": sum(map(from_labeled_file, documents)),
+        "renderer_versions": renderer_versions(options.renderings),
+        "matrix_sha256": matrix_sha256,
     }
 
 
@@ -352,9 +356,7 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
         "site_memory": {"pages_with_memory": memory_pages,
                         "memory_pages": [MIN_PAGES, MEMORY_MAX_PAGES],
                         "fitted": model.stage_memory_ is not None},
-        "training": {**data_summary(sources, data.documents, options),
-                     "renderer_versions": renderer_versions(options.renderings),
-                     "matrix_sha256": fitted_on},
+        "training": data_summary(sources, data.documents, options, fitted_on),
     }
     return _save(model, output, metadata)
 
@@ -430,9 +432,7 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
                          "template_lines": len(model.site_.template),
                          "site_names": sorted(model.site_.names),
                          "lines_remembered": len(model.site_.memory)},
-        "training": {**data_summary(sources, data.documents, options),
-                     "renderer_versions": renderer_versions(options.renderings),
-                     "matrix_sha256": matrix_digest(data, None)},
+        "training": data_summary(sources, data.documents, options, matrix_digest(data, None)),
     }
     return _save(model, output, metadata)
 
