@@ -3,6 +3,7 @@ weights that apply to what they say, scores against the gold text, and `train --
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import re
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from boilerstrip.cli import app
 from boilerstrip.io.labeled import read_labeled
 from boilerstrip.model.file import load_model_file, read_model_document
+from boilerstrip.model.site import REGION_WEIGHT
 from boilerstrip.training.train import ADAPT_ROUNDS
 
 runner = CliRunner()
@@ -155,6 +157,53 @@ def test_an_adapted_model_remembers_the_sites_template_lines(site, adapted):
     assert labels[first_body + 1] == "boilerplate"
 
 
+def test_an_adapted_model_remembers_the_regions_between_template_lines(site, adapted):
+    """The lines between two anchor lines (remembered lines, once a page at most) keep what
+    the labeled pages showed there: how many lines, how many of them content.  On the
+    site's other pages a line in such a region has its odds moved by the region's, which
+    the "related" lists and teaser blocks, whose own lines change from page to page, need."""
+    from dataclasses import replace
+
+    from boilerstrip.training.corpus import label_page, read_pages
+
+    model = load_model_file(adapted)
+    knowledge = model.site_
+    assert knowledge.regions and model.metadata_["adapted_from"]["regions_remembered"] == len(
+        knowledge.regions)
+    assert knowledge.anchors <= set(knowledge.memory)
+    labeled = [read_labeled(p) for p in sorted(site["built"].rglob("*.lines"))]
+    for doc in labeled:
+        keys = [" ".join(line.split()) for line in doc.lines]
+        assert all(keys.count(anchor) <= 1 for anchor in knowledge.anchors)
+    assert {label for content, lines in knowledge.regions.values()
+            for label in (content == 0, content == lines)} == {True, False}  # both kinds
+    rest = [doc for p in read_pages(site["rest"]) if knowledge.recognises((doc := label_page(p)).lines)]
+    assert len(rest) >= 10  # the pages of the site the model takes as its own
+    # on the other pages, a region that was nine lines of ten one kind points the right way
+    right = moved = 0
+    for doc in rest:
+        for gold, odds in zip(doc.labels, knowledge.region_log_odds(doc.lines)):
+            if gold is not None and abs(odds) >= REGION_WEIGHT * np.log(9):
+                moved += 1
+                right += (odds > 0) == (gold != "boilerplate")
+    assert moved >= 200 and right / moved >= 0.95, (right, moved)
+    # the odds move in remembered regions only, by what the region showed
+    without = copy.copy(model)
+    without.site_ = replace(knowledge, regions={})
+    pages = [d.lines for d in rest]
+    lowered = 0
+    for lines, mine, before in zip(pages, model.predict_proba(pages), without.predict_proba(pages)):
+        odds = knowledge.region_log_odds(lines)
+        remembered = np.array([known is not None for known in knowledge.known_labels(lines)])
+        rows = ~np.isnan(mine[:, 0]) & ~remembered
+        np.testing.assert_array_equal(mine[rows & (odds == 0)], before[rows & (odds == 0)])
+        content, content_before = 1 - mine[:, 0], 1 - before[:, 0]  # boilerplate first
+        assert (content[rows & (odds < 0)] < content_before[rows & (odds < 0)]).all()
+        assert (content[rows & (odds > 0)] > content_before[rows & (odds > 0)]).all()
+        lowered += (rows & (odds < 0)).sum()
+    assert lowered >= 100
+
+
 def test_an_adapted_model_labels_other_sites_exactly_as_its_base(datasets, site, adapted):
     """Adapting to a site changes nothing elsewhere: pages without the site's template get
     the base's trees alone, and the same probabilities, bit for bit."""
@@ -176,7 +225,8 @@ def test_an_adapted_model_labels_other_sites_exactly_as_its_base(datasets, site,
 
 @pytest.mark.parametrize("part, broken_value", [("memory", [["Home", "menu"]]),
                                                ("names", "bbc.co.uk"), ("added_weight", 2.0),
-                                               ("added_weight", "half")])
+                                               ("added_weight", "half"),
+                                               ("regions", [["Home", None, 5, 2]])])
 def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_path, part,
                                                            broken_value):
     document = json.loads(gzip.decompress(adapted.read_bytes()))
@@ -190,11 +240,12 @@ def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_pa
 def test_a_page_of_the_site_averages_every_round_with_the_bases_rounds(site, adapted, tmp_path):
     """On the site's pages the adapted model's probabilities are the normalised geometric
     mean of every round's and of the base's rounds' (the softmax of their raw scores
-    averaged), before the line memory; a file adapted before the weight existed keeps every
-    round's alone."""
+    averaged), before the line and region memory; a file adapted before the weight existed
+    keeps every round's alone."""
     model = load_model_file(adapted)
-    assert model.site_.added_weight == 0.5
-    assert "of the base's rounds alone (0.5) averaged" in adapted.with_name("adapted.md").read_text()
+    weight = model.site_.added_weight
+    assert weight == 0.45
+    assert "of the base's rounds alone (0.55) averaged" in adapted.with_name("adapted.md").read_text()
     base = load_model_file(Path(__file__).parent.parent / "models" / "default.json.gz")
     document = json.loads(gzip.decompress(adapted.read_bytes()))
     del document["site"]["added_weight"]
@@ -202,15 +253,19 @@ def test_a_page_of_the_site_averages_every_round_with_the_bases_rounds(site, ada
     older.write_bytes(gzip.compress(json.dumps(document).encode("utf-8")))
     every_round = load_model_file(older)
     assert every_round.site_.added_weight == 1.0
-    pages = [read_labeled(p) for p in sorted(site["built"].rglob("*.lines"))]
-    lines = [d.lines for d in pages]
+    from boilerstrip.training.corpus import label_page, read_pages
+
+    lines = [doc.lines for p in read_pages(site["rest"])
+             if model.site_.recognises((doc := label_page(p)).lines)]  # the site's other pages
     averaged_rows = compared = 0
     for page, mine, every, bases in zip(lines, model.predict_proba(lines),
                                         every_round.predict_proba(lines), base.predict_proba(lines)):
-        expected = np.sqrt(every * bases)
+        expected = every**weight * bases ** (1 - weight)
         expected /= expected.sum(axis=1, keepdims=True)
-        for line, row, want, full in zip(page, mine, expected, every):
-            if np.isnan(row).all() or " ".join(line.split()) in model.site_.memory:
+        for known, moved, row, want, full in zip(model.site_.known_labels(page),
+                                                 model.site_.region_log_odds(page),
+                                                 mine, expected, every):
+            if np.isnan(row).all() or known is not None or moved:  # the line or region remembered
                 continue
             np.testing.assert_allclose(row, want, rtol=1e-9, atol=1e-12)
             compared += 1

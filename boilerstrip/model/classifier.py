@@ -397,14 +397,16 @@ class LineClassifier:
             if site is not None and own and site.added_weight != 1.0:
                 stacked = site.averaged(stacked, self.predict_proba_matrix(
                     matrix, sizes, site.base_iterations))
-            memory = site.memory if site is not None and own else None
+            learnt = site if site is not None and own else None
             start = 0
             for d, size in zip(chosen, sizes):
                 lines, rows = documents[d], features[d][1]
                 proba = np.full((len(lines), len(LABELS)), np.nan)
                 proba[rows] = stacked[start : start + size]
                 start += size
-                out[d] = decode_document(list(lines), proba, memory)
+                out[d] = (decode_document(list(lines), proba) if learnt is None else
+                          decode_document(list(lines), proba, learnt.known_labels(lines),
+                                          learnt.region_log_odds(lines)))
         return out
 
     def predict(self, documents: Sequence[Sequence[str]], markups: Markups = None

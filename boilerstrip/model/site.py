@@ -4,17 +4,19 @@
 lines found on more than one labeled page (on the one page, when only one is labeled), and the
 site's name when the labeled pages carry one.  A page that holds enough of the template, and
 is not named as another site (by its URL's host, or its ``site:`` header), is a page of the
-site: it gets the added trees, averaged with the base's trees alone (``added_weight``), and
-the line memory (lines the labeled pages always gave one label).  Any other page gets the
+site: it gets the added trees, averaged with the base's trees alone (``added_weight``), the
+region memory (what the labeled pages held between two of the site's anchor lines: a "most
+read" list whose own lines change from page to page moves toward boilerplate), and the line
+memory (lines the labeled pages always gave one label).  Any other page gets the
 base model's trees alone (they are the first rounds of each stage), so adapting to a site
 never changes what the model does elsewhere.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,12 @@ SITE_SHARE = 0.2
 SITE_MIN_LINES = 3
 # A labeled line is remembered when it is on this many of the labeled pages.
 MEMORY_MIN_PAGES = 2
+# A region (the lines between two of the site's anchor lines) is remembered when the labeled
+# pages show it on this many pages; its lines' log-odds of content move by its own (smoothed)
+# times REGION_WEIGHT.
+REGION_MIN_PAGES = 2
+REGION_WEIGHT = 0.5
+Region = tuple["str | None", "str | None"]  # the anchor lines before and after a line
 _TINY = 1e-300  # a probability that underflowed to zero, for its logarithm
 
 
@@ -38,13 +46,17 @@ class SiteKnowledge:
     whose label the labeled pages agree on, the site ``names`` the labeled pages carry, and
     ``added_weight``: a page of the site gets its probabilities with every round and with the
     base's rounds alone, averaged as log-probabilities with this weight on every round's (1:
-    every round's alone, as files adapted before it did)."""
+    every round's alone, as files adapted before it did); the ``anchors`` (remembered lines
+    once a page at most) and the ``regions`` between two of them (or a page's start or end)
+    that two labeled pages or more show, each with its content and labeled lines there."""
 
     base_iterations: tuple[int, int]
     template: frozenset[str]
     memory: dict[str, str]
     names: frozenset[str] = frozenset()
     added_weight: float = 1.0
+    anchors: frozenset[str] = frozenset()
+    regions: dict[Region, tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def learn(cls, documents: Sequence[tuple[Sequence[str], Sequence[str | None]]],
@@ -63,9 +75,22 @@ class SiteKnowledge:
                              and labels[key] == {"boilerplate"})
         memory = {key: next(iter(labels[key])) for key in pages
                   if len(pages[key]) >= MEMORY_MIN_PAGES and len(labels[key]) == 1}
+        # Anchors: remembered lines that are on a page once at most ("Most read", not "Reply").
+        per_page = [Counter(key for line in lines if (key := line_key(line))) for lines, _ in documents]
+        anchors = frozenset(key for key in memory if all(c[key] <= 1 for c in per_page))
+        region_pages: dict[Region, set[int]] = defaultdict(set)
+        region_labels: dict[Region, Counter] = defaultdict(Counter)
+        for number, (lines, page_labels) in enumerate(documents):
+            for region, label in zip(_regions(lines, anchors), page_labels):
+                if region is not None and label is not None:
+                    region_pages[region].add(number)
+                    region_labels[region][label] += 1
+        regions = {region: (counts["body"] + counts["title"], sum(counts.values()))
+                   for region, counts in region_labels.items()
+                   if len(region_pages[region]) >= REGION_MIN_PAGES}
         return cls(base_iterations, template, memory,
                    frozenset(site_name(name) for name in names if name and site_name(name)),
-                   added_weight)
+                   added_weight, anchors, regions)
 
     def recognises(self, lines: Sequence[str], name: str | None = None) -> bool:
         """Whether a page is of the site: it holds enough of the template, and is not named
@@ -77,10 +102,29 @@ class SiteKnowledge:
         found = {key for line in lines if (key := line_key(line)) in self.template}
         return len(found) >= max(SITE_MIN_LINES, SITE_SHARE * len(self.template))
 
+    def known_labels(self, lines: Sequence[str]) -> list[str | None]:
+        """The label the labeled pages agree on for each line of a page of the site (its
+        ``memory``), else None."""
+        return [self.memory.get(line_key(line)) for line in lines]
+
+    def region_log_odds(self, lines: Sequence[str]) -> np.ndarray:
+        """How far each line's log-odds of content move on a page of the site: its region's
+        log-odds of content on the labeled pages (one more line of each kind, so a region
+        seen little moves little) times REGION_WEIGHT; 0 outside remembered regions."""
+        out = np.zeros(len(lines))
+        for i, region in enumerate(_regions(lines, self.anchors)):
+            if region is not None and (counts := self.regions.get(region)) is not None:
+                content, labeled = counts
+                out[i] = REGION_WEIGHT * np.log((content + 1) / (labeled - content + 1))
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {"base_iterations": list(self.base_iterations), "template": sorted(self.template),
                 "memory": sorted(self.memory.items()), "names": sorted(self.names),
-                "added_weight": self.added_weight}
+                "added_weight": self.added_weight,
+                "anchors": sorted(self.anchors),
+                "regions": sorted(([*region, *counts] for region, counts in self.regions.items()),
+                                  key=lambda row: (row[0] or "", row[1] or ""))}
 
     @classmethod
     def from_json(cls, value: Any, labels: Sequence[str]) -> "SiteKnowledge":
@@ -96,15 +140,20 @@ class SiteKnowledge:
             weight = value.get("added_weight", 1.0)  # absent from files adapted before it
             if isinstance(weight, bool) or not isinstance(weight, (int, float)):
                 raise TypeError
+            anchors = frozenset(value.get("anchors", []))  # absent from files adapted before them
+            regions = {(before, after): (int(content), int(labeled))
+                       for before, after, content, labeled in value.get("regions", [])}
         except (KeyError, TypeError, ValueError):
             raise ValueError("not base_iterations, template, memory, names and added_weight") from None
         if (len(iterations) != 2 or min(iterations) < 1
-                or not all(isinstance(key, str) for key in (*template, *memory, *names))
-                or not all(label in labels for label in memory.values())):
+                or not all(isinstance(key, str) for key in (*template, *memory, *names, *anchors))
+                or not all(key is None or key in anchors for region in regions for key in region)
+                or not all(label in labels for label in memory.values())
+                or not all(0 <= content <= labeled for content, labeled in regions.values())):
             raise ValueError("its rounds, lines or labels are not what they must be")
         if not 0.0 < weight <= 1.0:
             raise ValueError(f"its added_weight {weight!r} is not in (0, 1]")
-        return cls((iterations[0], iterations[1]), template, memory, names, float(weight))
+        return cls((iterations[0], iterations[1]), template, memory, names, float(weight), anchors, regions)
 
     def averaged(self, every_round: np.ndarray, base_rounds: np.ndarray) -> np.ndarray:
         """The probability rows of a page of the site: its rows with every round and with the
@@ -115,3 +164,24 @@ class SiteKnowledge:
         rows = np.exp(logs - logs.max(axis=1, keepdims=True))
         return rows / rows.sum(axis=1, keepdims=True)
 
+
+
+def _regions(lines: Sequence[str], anchors: frozenset[str]) -> list[Region | None]:
+    """Each line's region: the anchor lines before and after it, nearest first (None where
+    there is none; an anchor line itself has no region)."""
+    keys = [line_key(line) for line in lines]
+    after: list[str | None] = [None] * len(lines)
+    following = None
+    for i in range(len(lines) - 1, -1, -1):
+        after[i] = following
+        if keys[i] in anchors:
+            following = keys[i]
+    out: list[Region | None] = []
+    before = None
+    for key, following in zip(keys, after):
+        if key in anchors:
+            out.append(None)
+            before = key
+        else:
+            out.append((before, following))
+    return out

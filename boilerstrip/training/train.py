@@ -47,9 +47,9 @@ ADAPT_LEAVES = 15
 ADAPT_REG_LAMBDA = 10.0
 # A page of the site gets the log-probabilities of every round and of the base's rounds alone
 # averaged, this weight on every round's (``SiteKnowledge.averaged``).  Chosen on the dev
-# sites of tools/sweep_adapt.py with 5 labeled pages: 0.550 of the gap to 1.0 left at 1
-# (every round alone), 0.498 to 0.517 from 0.4 to 0.55, 0.524 at 0.6, 0.529 at 0.3.
-ADAPT_ADDED_WEIGHT = 0.5
+# sites of tools/sweep_adapt.py with 5 labeled pages, with the region memory: 0.543, 0.529,
+# 0.517, 0.514, 0.524 and 0.542 of the gap to 1.0 left at 0.3, 0.35, 0.4, 0.45, 0.5 and 0.6.
+ADAPT_ADDED_WEIGHT = 0.45
 # In training, each page's site memory holds MIN_PAGES to this many other pages of its site.
 MEMORY_MAX_PAGES = 30
 
@@ -431,7 +431,8 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
                          "added_weight": options.adapt_added_weight,
                          "template_lines": len(model.site_.template),
                          "site_names": sorted(model.site_.names),
-                         "lines_remembered": len(model.site_.memory)},
+                         "lines_remembered": len(model.site_.memory),
+                         "regions_remembered": len(model.site_.regions)},
         "training": data_summary(sources, data.documents, options, matrix_digest(data, None)),
     }
     return _save(model, output, metadata)
