@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 from boilerstrip.cli import app
 from boilerstrip.io.labeled import read_labeled
 from boilerstrip.model.file import load_model_file, read_model_document
-from boilerstrip.model.site import REGION_WEIGHT
 from boilerstrip.training.train import ADAPT_ROUNDS
 
 runner = CliRunner()
@@ -182,8 +181,8 @@ def test_an_adapted_model_remembers_the_regions_between_template_lines(site, ada
     # on the other pages, a region that was nine lines of ten one kind points the right way
     right = moved = 0
     for doc in rest:
-        for gold, odds in zip(doc.labels, knowledge.region_log_odds(doc.lines)):
-            if gold is not None and abs(odds) >= REGION_WEIGHT * np.log(9):
+        for gold, odds in zip(doc.labels, knowledge.recall(doc.lines)[1]):
+            if gold is not None and abs(odds) >= knowledge.region_weight * np.log(9):
                 moved += 1
                 right += (odds > 0) == (gold != "boilerplate")
     assert moved >= 200 and right / moved >= 0.95, (right, moved)
@@ -193,8 +192,8 @@ def test_an_adapted_model_remembers_the_regions_between_template_lines(site, ada
     pages = [d.lines for d in rest]
     lowered = 0
     for lines, mine, before in zip(pages, model.predict_proba(pages), without.predict_proba(pages)):
-        odds = knowledge.region_log_odds(lines)
-        remembered = np.array([known is not None for known in knowledge.known_labels(lines)])
+        odds = knowledge.recall(lines)[1]
+        remembered = np.array([known is not None for known in knowledge.recall(lines)[0]])
         rows = ~np.isnan(mine[:, 0]) & ~remembered
         np.testing.assert_array_equal(mine[rows & (odds == 0)], before[rows & (odds == 0)])
         content, content_before = 1 - mine[:, 0], 1 - before[:, 0]  # boilerplate first
@@ -226,7 +225,8 @@ def test_an_adapted_model_labels_other_sites_exactly_as_its_base(datasets, site,
 @pytest.mark.parametrize("part, broken_value", [("memory", [["Home", "menu"]]),
                                                ("names", "bbc.co.uk"), ("added_weight", 2.0),
                                                ("added_weight", "half"),
-                                               ("regions", [["Home", None, 5, 2]])])
+                                               ("regions", [["Home", None, 5, 2]]),
+                                               ("region_weight", -1.0)])
 def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_path, part,
                                                            broken_value):
     document = json.loads(gzip.decompress(adapted.read_bytes()))
@@ -262,9 +262,7 @@ def test_a_page_of_the_site_averages_every_round_with_the_bases_rounds(site, ada
                                         every_round.predict_proba(lines), base.predict_proba(lines)):
         expected = every**weight * bases ** (1 - weight)
         expected /= expected.sum(axis=1, keepdims=True)
-        for known, moved, row, want, full in zip(model.site_.known_labels(page),
-                                                 model.site_.region_log_odds(page),
-                                                 mine, expected, every):
+        for known, moved, row, want, full in zip(*model.site_.recall(page), mine, expected, every):
             if np.isnan(row).all() or known is not None or moved:  # the line or region remembered
                 continue
             np.testing.assert_allclose(row, want, rtol=1e-9, atol=1e-12)

@@ -404,9 +404,8 @@ class LineClassifier:
                 proba = np.full((len(lines), len(LABELS)), np.nan)
                 proba[rows] = stacked[start : start + size]
                 start += size
-                out[d] = (decode_document(list(lines), proba) if learnt is None else
-                          decode_document(list(lines), proba, learnt.known_labels(lines),
-                                          learnt.region_log_odds(lines)))
+                out[d] = decode_document(list(lines), proba,
+                                         *(() if learnt is None else learnt.recall(lines)))
         return out
 
     def predict(self, documents: Sequence[Sequence[str]], markups: Markups = None

@@ -21,9 +21,9 @@ def decode_document(lines: list[str], proba: np.ndarray,
                     log_odds: np.ndarray | None = None) -> np.ndarray:
     """``proba`` (NaN rows for blank lines) as the document's decisions need it: a wrapped
     paragraph's lines share one row, and a line that shows only images is boilerplate, as
-    the same image is in HTML input, where it makes no line at all.  A line whose label is
-    ``known`` (an adapted model's, on a page of its site: ``SiteKnowledge.known_labels``)
-    takes it."""
+    the same image is in HTML input, where it makes no line at all.  On a page of an adapted
+    model's site (``SiteKnowledge.recall``), a line's log-odds of content move by
+    ``log_odds``, and a line whose label is ``known`` takes it."""
     if log_odds is not None and log_odds.any():
         proba = shifted(proba, log_odds)
     out = decide_paragraphs_together(lines, proba)

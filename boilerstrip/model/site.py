@@ -32,7 +32,7 @@ SITE_MIN_LINES = 3
 MEMORY_MIN_PAGES = 2
 # A region (the lines between two of the site's anchor lines) is remembered when the labeled
 # pages show it on this many pages; its lines' log-odds of content move by its own (smoothed)
-# times REGION_WEIGHT.
+# times REGION_WEIGHT (chosen on the dev sites of tools/sweep_adapt.py: README, "Settings").
 REGION_MIN_PAGES = 2
 REGION_WEIGHT = 0.5
 Region = tuple["str | None", "str | None"]  # the anchor lines before and after a line
@@ -48,7 +48,8 @@ class SiteKnowledge:
     base's rounds alone, averaged as log-probabilities with this weight on every round's (1:
     every round's alone, as files adapted before it did); the ``anchors`` (remembered lines
     once a page at most) and the ``regions`` between two of them (or a page's start or end)
-    that two labeled pages or more show, each with its content and labeled lines there."""
+    that two labeled pages or more show, each with its content and labeled lines there, and
+    the ``region_weight`` their log-odds count with."""
 
     base_iterations: tuple[int, int]
     template: frozenset[str]
@@ -57,6 +58,7 @@ class SiteKnowledge:
     added_weight: float = 1.0
     anchors: frozenset[str] = frozenset()
     regions: dict[Region, tuple[int, int]] = field(default_factory=dict)
+    region_weight: float = REGION_WEIGHT
 
     @classmethod
     def learn(cls, documents: Sequence[tuple[Sequence[str], Sequence[str | None]]],
@@ -81,7 +83,8 @@ class SiteKnowledge:
         region_pages: dict[Region, set[int]] = defaultdict(set)
         region_labels: dict[Region, Counter] = defaultdict(Counter)
         for number, (lines, page_labels) in enumerate(documents):
-            for region, label in zip(_regions(lines, anchors), page_labels):
+            for region, label in zip(_regions([line_key(line) for line in lines], anchors),
+                                     page_labels):
                 if region is not None and label is not None:
                     region_pages[region].add(number)
                     region_labels[region][label] += 1
@@ -90,7 +93,7 @@ class SiteKnowledge:
                    if len(region_pages[region]) >= REGION_MIN_PAGES}
         return cls(base_iterations, template, memory,
                    frozenset(site_name(name) for name in names if name and site_name(name)),
-                   added_weight, anchors, regions)
+                   added_weight, anchors, regions, REGION_WEIGHT)
 
     def recognises(self, lines: Sequence[str], name: str | None = None) -> bool:
         """Whether a page is of the site: it holds enough of the template, and is not named
@@ -102,27 +105,25 @@ class SiteKnowledge:
         found = {key for line in lines if (key := line_key(line)) in self.template}
         return len(found) >= max(SITE_MIN_LINES, SITE_SHARE * len(self.template))
 
-    def known_labels(self, lines: Sequence[str]) -> list[str | None]:
-        """The label the labeled pages agree on for each line of a page of the site (its
-        ``memory``), else None."""
-        return [self.memory.get(line_key(line)) for line in lines]
-
-    def region_log_odds(self, lines: Sequence[str]) -> np.ndarray:
-        """How far each line's log-odds of content move on a page of the site: its region's
-        log-odds of content on the labeled pages (one more line of each kind, so a region
-        seen little moves little) times REGION_WEIGHT; 0 outside remembered regions."""
-        out = np.zeros(len(lines))
-        for i, region in enumerate(_regions(lines, self.anchors)):
+    def recall(self, lines: Sequence[str]) -> tuple[list[str | None], np.ndarray]:
+        """What the labeled pages say of each line of a page of the site: the label they
+        agree on for the line itself (``memory``; None if none), and how far its log-odds
+        of content move by its region's on them (one more line of each kind, so a region
+        seen little moves little; times ``region_weight``; 0 outside remembered regions)."""
+        keys = [line_key(line) for line in lines]
+        known = [self.memory.get(key) for key in keys]
+        moves = np.zeros(len(lines))
+        for i, region in enumerate(_regions(keys, self.anchors)):
             if region is not None and (counts := self.regions.get(region)) is not None:
                 content, labeled = counts
-                out[i] = REGION_WEIGHT * np.log((content + 1) / (labeled - content + 1))
-        return out
+                moves[i] = self.region_weight * np.log((content + 1) / (labeled - content + 1))
+        return known, moves
 
     def to_json(self) -> dict[str, Any]:
         return {"base_iterations": list(self.base_iterations), "template": sorted(self.template),
                 "memory": sorted(self.memory.items()), "names": sorted(self.names),
                 "added_weight": self.added_weight,
-                "anchors": sorted(self.anchors),
+                "anchors": sorted(self.anchors), "region_weight": self.region_weight,
                 "regions": sorted(([*region, *counts] for region, counts in self.regions.items()),
                                   key=lambda row: (row[0] or "", row[1] or ""))}
 
@@ -143,8 +144,12 @@ class SiteKnowledge:
             anchors = frozenset(value.get("anchors", []))  # absent from files adapted before them
             regions = {(before, after): (int(content), int(labeled))
                        for before, after, content, labeled in value.get("regions", [])}
+            region_weight = value.get("region_weight", REGION_WEIGHT)
+            if isinstance(region_weight, bool) or not isinstance(region_weight, (int, float)):
+                raise TypeError
         except (KeyError, TypeError, ValueError):
-            raise ValueError("not base_iterations, template, memory, names and added_weight") from None
+            raise ValueError("not base_iterations, template, memory, names, added_weight, anchors, "
+                             "regions and region_weight") from None
         if (len(iterations) != 2 or min(iterations) < 1
                 or not all(isinstance(key, str) for key in (*template, *memory, *names, *anchors))
                 or not all(key is None or key in anchors for region in regions for key in region)
@@ -153,7 +158,10 @@ class SiteKnowledge:
             raise ValueError("its rounds, lines or labels are not what they must be")
         if not 0.0 < weight <= 1.0:
             raise ValueError(f"its added_weight {weight!r} is not in (0, 1]")
-        return cls((iterations[0], iterations[1]), template, memory, names, float(weight), anchors, regions)
+        if not 0.0 <= region_weight <= 10.0:
+            raise ValueError(f"its region_weight {region_weight!r} is not in [0, 10]")
+        return cls((iterations[0], iterations[1]), template, memory, names, float(weight), anchors,
+                   regions, float(region_weight))
 
     def averaged(self, every_round: np.ndarray, base_rounds: np.ndarray) -> np.ndarray:
         """The probability rows of a page of the site: its rows with every round and with the
@@ -165,14 +173,12 @@ class SiteKnowledge:
         return rows / rows.sum(axis=1, keepdims=True)
 
 
-
-def _regions(lines: Sequence[str], anchors: frozenset[str]) -> list[Region | None]:
-    """Each line's region: the anchor lines before and after it, nearest first (None where
-    there is none; an anchor line itself has no region)."""
-    keys = [line_key(line) for line in lines]
-    after: list[str | None] = [None] * len(lines)
+def _regions(keys: Sequence[str], anchors: frozenset[str]) -> list[Region | None]:
+    """Each line's region, from the lines' ``line_key``: the anchor lines before and after
+    it (None where there is none; an anchor line itself has no region)."""
+    after: list[str | None] = [None] * len(keys)
     following = None
-    for i in range(len(lines) - 1, -1, -1):
+    for i in range(len(keys) - 1, -1, -1):
         after[i] = following
         if keys[i] in anchors:
             following = keys[i]

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from boilerstrip.model.file import library_versions
-from boilerstrip.model.site import REGION_MIN_PAGES, REGION_WEIGHT
+from boilerstrip.model.site import REGION_MIN_PAGES
 from boilerstrip.training.corpus import MIN_GOLD_COVERAGE
 
 
@@ -73,7 +73,8 @@ def origin(metadata: dict[str, Any]) -> str:
             "fitted to what they get wrong on the pages below, as they are (no augmentation or "
             f"cropping){_averaged(base.get('added_weight', 1.0))}.  It remembers {base['lines_remembered']} lines of those pages (each "
             "found on two or more of them, always with one label): a line it meets again "
-            f"exactly gets that label.{_regions(base.get('regions_remembered', 0))}  These apply "
+            f"exactly gets that label.{_regions(base.get('regions_remembered', 0), base.get('region_weight'))}"
+            "  These apply "
             "only to pages of the site: pages holding "
             f"enough of its template ({base['template_lines']} boilerplate lines of the labeled "
             f"pages){_named(base.get('site_names', []))}; any other page gets the base model's "
@@ -89,7 +90,7 @@ def _averaged(weight: float) -> str:
             f"and of the base's rounds alone ({1 - weight:g}) averaged")
 
 
-def _regions(count: int) -> str:
+def _regions(count: int, weight: float | None) -> str:
     """How an adapted model's card tells of its remembered regions (files adapted before
     them have none)."""
     if not count:
@@ -98,7 +99,7 @@ def _regions(count: int) -> str:
             f"that are on a page once (its anchors), where {REGION_MIN_PAGES} or more labeled "
             "pages put lines; a line in such a region has its odds of being content multiplied "
             f"by the region's odds on the labeled pages (one line of each kind added), to the "
-            f"power {REGION_WEIGHT:g}.")
+            f"power {weight:g}.")
 
 
 def _named(names: list[str]) -> str:

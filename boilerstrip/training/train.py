@@ -432,7 +432,8 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
                          "template_lines": len(model.site_.template),
                          "site_names": sorted(model.site_.names),
                          "lines_remembered": len(model.site_.memory),
-                         "regions_remembered": len(model.site_.regions)},
+                         "regions_remembered": len(model.site_.regions),
+                         "region_weight": model.site_.region_weight},
         "training": data_summary(sources, data.documents, options, matrix_digest(data, None)),
     }
     return _save(model, output, metadata)
