@@ -73,7 +73,7 @@ def origin(metadata: dict[str, Any]) -> str:
             "fitted to what they get wrong on the pages below, as they are (no augmentation or "
             f"cropping){_averaged(base.get('added_weight', 1.0))}.  It remembers {base['lines_remembered']} lines of those pages (each "
             "found on two or more of them, always with one label): a line it meets again "
-            f"exactly gets that label.{_regions(base.get('regions_remembered', 0), base.get('region_weight'))}"
+            f"exactly gets that label.{_remembered_regions(base.get('regions_remembered', 0), base.get('region_weight'))}"
             "  These apply "
             "only to pages of the site: pages holding "
             f"enough of its template ({base['template_lines']} boilerplate lines of the labeled "
@@ -90,7 +90,7 @@ def _averaged(weight: float) -> str:
             f"and of the base's rounds alone ({1 - weight:g}) averaged")
 
 
-def _regions(count: int, weight: float | None) -> str:
+def _remembered_regions(count: int, weight: float | None) -> str:
     """How an adapted model's card tells of its remembered regions (files adapted before
     them have none)."""
     if not count:
