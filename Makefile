@@ -50,8 +50,9 @@ bench-batch: install  ## a WARC of 1,000 pages on 1 and 2 jobs beside trafilatur
 adapt-bench: install  ## adapt to 19 left-out sites with 1, 3, 5, 10 labeled pages (two base models first, 18 min, cached in build/; then 17 min)
 	$(BIN)/python tools/bench_adapt.py --datasets $(SHARED) --work build/adapt-bench
 
-adapt-sweep: install  ## the adaptation settings on 18 daniel sites the adapt-bench never scores (a base first, 9 min, cached)
+adapt-sweep: install  ## the adaptation settings on 18 daniel sites the adapt-bench never scores, text then HTML (bases first, 15 min, cached)
 	$(BIN)/python tools/sweep_adapt.py --datasets $(SHARED) --work build/adapt-sweep
+	$(BIN)/python tools/sweep_adapt.py --datasets $(SHARED) --work build/adapt-sweep --kind html '{}'
 
 memory-bench: install  ## held-out sites with and without the memory of their other pages (shipped models)
 	$(BIN)/python tools/bench_memory.py --datasets $(SHARED)

@@ -112,15 +112,17 @@ def classifier_for(options: Options, input_format: InputFormat) -> LineClassifie
 
 def label_document(classifier: LineClassifier, lines: list[str], markup: np.ndarray | None,
                    threshold: float | None = None, memory: SiteMemory | None = None,
-                   site: str = "", name: str | None = None
+                   site: str = "", name: str | None = None, sources: list[str] | None = None
                    ) -> tuple[list[str | None], np.ndarray]:
     """Each line's label (None if blank) and probability row: features, both stages (or the
     memory stage, with what ``memory`` holds of ``site``), the cut (the model's own unless
-    ``threshold`` is given).  ``name`` is the page's site name where known, for a model
-    adapted to a site (``LineClassifier.predict_proba``)."""
+    ``threshold`` is given).  ``name`` is the page's site name where known, and ``sources``
+    its lines' block XPaths where it came from HTML, for a model adapted to a site
+    (``LineClassifier.predict_proba``)."""
     features = document_features(lines, markup)
     memories = None if memory is None else [memory.features(lines, features[1], site)]
-    (proba,) = classifier.predict_proba_features([lines], [features], memories, [name])
+    (proba,) = classifier.predict_proba_features([lines], [features], memories, [name],
+                                                 [sources])
     cut = classifier.threshold if threshold is None else threshold
     return labels_from_proba(proba, cut), proba
 
@@ -147,7 +149,7 @@ def classify_documents(documents: list[Document], classifier: LineClassifier,
         memories = [memory.features(d.lines, f[1], site)
                     for d, f, site in zip(documents, features, sites)]
     probas = classifier.predict_proba_features([d.lines for d in documents], features, memories,
-                                               names)
+                                               names, [d.sources for d in documents])
     cut = classifier.threshold if threshold is None else threshold
     return [_line_labels(d, labels_from_proba(p, cut), p) for d, p in zip(documents, probas)]
 

@@ -56,6 +56,19 @@ def adapted(site) -> Path:
     return model
 
 
+@pytest.fixture(scope="module")
+def html_adapted(site) -> Path:
+    """The shipped HTML model adapted to the site's 5 pages, built keeping their HTML."""
+    built = site["folder"] / "html"
+    result = runner.invoke(app, ["data", "build", str(site["train"]), "-o", str(built),
+                                 "--render", "html"])
+    assert result.exit_code == 0, result.output
+    model = site["folder"] / "html-adapted.json.gz"
+    result = runner.invoke(app, ["train", str(built), "--base", "html", "-o", str(model)])
+    assert result.exit_code == 0, result.output
+    return model
+
+
 def _kept_f1(result) -> float:
     row = next(line for line in result.stdout.splitlines() if line.startswith("all "))
     return float(row.split()[6])
@@ -124,18 +137,65 @@ def test_adapting_the_text_model_to_five_pages_lifts_the_site_and_keeps_the_base
     assert _kept_f1(after) > _kept_f1(zero_shot)  # on the site's other 21 pages
 
 
-def test_adapting_the_html_model_needs_pages_that_keep_their_html(site, tmp_path):
+def test_adapting_the_html_model_needs_pages_that_keep_their_html(site, html_adapted, tmp_path):
     result = runner.invoke(app, ["train", str(site["built"]), "--base", "html",
                                  "-o", str(tmp_path / "m.json.gz")])
     assert result.exit_code == 4
     assert "no page of" in result.stderr and "keeps its HTML" in result.stderr
     assert not (tmp_path / "m.json.gz").exists()
-    html_built = tmp_path / "html"
-    assert runner.invoke(app, ["data", "build", str(site["train"]), "-o", str(html_built),
-                               "--render", "html"]).exit_code == 0
-    adapted = runner.invoke(app, ["train", str(html_built), "--base", "html",
-                                  "-o", str(tmp_path / "m.json.gz")])
-    assert adapted.exit_code == 0, adapted.output
+    assert load_model_file(html_adapted).site_.template  # pages built with --render html adapt
+
+
+def test_an_adapted_html_model_remembers_the_blocks_of_the_sites_pages(site, html_adapted):
+    """On HTML pages the template is also where a line's block sits: the XPath of the block
+    of each line.  What the labeled pages held at a block (the article's paragraphs, a
+    teaser list) moves the odds of the lines there on the site's other HTML pages; text
+    input has no blocks and is labeled as without them."""
+    from dataclasses import replace
+
+    from boilerstrip.model.classifier import content_probability
+    from boilerstrip.pipeline import classify_document, document_from_text
+    from boilerstrip.training.corpus import label_page, load_labeled, read_pages
+
+    model = load_model_file(html_adapted)
+    knowledge = model.site_
+    assert knowledge.blocks and model.metadata_["adapted_from"]["blocks_remembered"] == len(
+        knowledge.blocks)
+    assert "blocks of HTML pages" in html_adapted.with_suffix("").with_suffix(".md").read_text(
+        encoding="utf-8")
+    labeled = [load_labeled(p)[0] for p in sorted((site["folder"] / "html").rglob("*.lines"))]
+    assert all(doc.sources is not None and len(doc.sources) == len(doc.lines) for doc in labeled)
+    for path, (content, lines) in knowledge.blocks.items():  # each on two labeled pages or more
+        on = [doc for doc in labeled if path in doc.sources]
+        assert len(on) >= 2 and lines == sum(
+            label is not None for doc in on for p, label in zip(doc.sources, doc.labels) if p == path)
+    pages = list(read_pages(site["rest"]))
+    rest = [(page, doc) for page in pages
+            if knowledge.recognises((doc := label_page(page, "html")).lines)]
+    assert len(rest) >= 10
+    # a block whose lines were all one kind on three labeled pages or more points the right
+    # way on the other pages
+    right = moved = 0
+    without = copy.copy(model)
+    without.site_ = replace(knowledge, blocks={})
+    for page, doc in rest:
+        block_moves = knowledge.recall(doc.lines, doc.sources)[1] - knowledge.recall(doc.lines)[1]
+        for gold, odds in zip(doc.labels, block_moves):
+            if gold is not None and abs(odds) >= knowledge.block_weight * np.log(4):
+                moved += 1
+                right += (odds > 0) == (gold != "boilerplate")
+        # the same page read from its HTML, as `predict` reads it: the blocks move its odds
+        labeled_lines = classify_document(document_from_text(page.html, "html"), model)
+        (mine,) = model.predict_proba([doc.lines], [doc.markup], sources=[doc.sources])
+        assert [line.probability for line in labeled_lines if line.label is not None] == list(
+            content_probability(mine)[~np.isnan(mine[:, 0])])
+        (before,) = without.predict_proba([doc.lines], [doc.markup], sources=[doc.sources])
+        still = (block_moves == 0) & ~np.isnan(mine[:, 0])
+        np.testing.assert_array_equal(mine[still], before[still])
+        # without the blocks' XPaths (lines given as text), the blocks do nothing
+        (as_text,) = model.predict_proba([doc.lines], [doc.markup])
+        np.testing.assert_array_equal(as_text, before)
+    assert moved >= 100 and right / moved >= 0.95, (right, moved)
 
 
 def test_an_adapted_model_remembers_the_sites_template_lines(site, adapted):
@@ -226,7 +286,9 @@ def test_an_adapted_model_labels_other_sites_exactly_as_its_base(datasets, site,
                                                ("names", "bbc.co.uk"), ("added_weight", 2.0),
                                                ("added_weight", "half"),
                                                ("regions", [["Home", None, 5, 2]]),
-                                               ("region_weight", -1.0)])
+                                               ("region_weight", -1.0),
+                                               ("blocks", [["/html[1]/body[1]", 5, 2]]),
+                                               ("block_weight", "half")])
 def test_a_model_file_with_a_broken_site_memory_is_refused(site, adapted, tmp_path, part,
                                                            broken_value):
     document = json.loads(gzip.decompress(adapted.read_bytes()))

@@ -1,9 +1,10 @@
 """`make adapt-sweep`: choose the adaptation's settings on sites the adapt-bench never scores.
 
 The dev sites are daniel's sites with 12 or more pages that are not left-out sites of the
-adapt-bench (`bench_adapt.left_out_sites`).  A text base is trained as `make model` trains the
-shipped text model, without those sites and without a memory stage (adapting does not use
-it); it is cached in --work.  For each site and each of --draws shuffles of its pages, the
+adapt-bench (`bench_adapt.left_out_sites`).  A base is trained as `make model` trains the
+shipped text model (``--kind text``, pages in our scraper text) or HTML model (``--kind html``,
+pages in the html rendering), without those sites and without a memory stage (adapting does
+not use it); it is cached in --work.  For each site and each of --draws shuffles of its pages, the
 first 5 pages are labeled (`data build` labels, from the gold text) and the base adapted to
 them with each setting; the site's other pages are scored.  A setting's line gives the share
 of the mean gap to 1.0 that is left (0.5: halved), the mean gain and the worst draw.
@@ -53,18 +54,18 @@ def dev_sites(datasets: Path) -> list[str]:
     return [site for site, n in counts.most_common() if n >= MIN_PAGES and site not in bench]
 
 
-def dev_base(work: Path, datasets: Path, sites: list[str]) -> Path:
-    """The text base without the dev sites (trained once, then reused while it leaves out
-    the same sites and follows the shipped text recipe)."""
-    path = work / "base-text.json.gz"
+def dev_base(work: Path, datasets: Path, sites: list[str], kind: str = "text") -> Path:
+    """The base without the dev sites (trained once, then reused while it leaves out the
+    same sites and follows the shipped recipe of its kind)."""
+    path = work / f"base-{kind}.json.gz"
     if path.exists():
         document = read_model_document(path)
-        if document["training"].get("excluded_sites") == sorted(sites) and not off_recipe(document, "text"):
+        if document["training"].get("excluded_sites") == sorted(sites) and not off_recipe(document, kind):
             return path
     started = time.perf_counter()
     train([datasets / f"{name}.jsonl.gz" for name in TRAIN_SETS] + [ROOT / "data" / "labeled"],
           path, TrainingOptions(split="train", seed=0, labeled_weight=50.0, site_memory=False,
-                                exclude_sites=frozenset(sites), **RECIPES["text"]))
+                                exclude_sites=frozenset(sites), **RECIPES[kind]))
     print(f"trained {path} in {time.perf_counter() - started:.0f} s", flush=True)
     return path
 
@@ -98,13 +99,16 @@ def main() -> None:
     parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "adapt-sweep")
     parser.add_argument("--draws", type=int, default=2)
+    parser.add_argument("--kind", choices=("text", "html"), default="text",
+                        help="adapt the text base (scraper text) or the HTML base (default text)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     sites = dev_sites(args.datasets)
-    base = dev_base(args.work, args.datasets, sites)
+    base = dev_base(args.work, args.datasets, sites, args.kind)
+    rendering = "scraper" if args.kind == "text" else "html"
     pages = {}
     for page in read_pages(args.datasets / "daniel.jsonl.gz"):
-        if page.site in sites and passes_gold_gate(doc := label_page(page, "scraper")):
+        if page.site in sites and passes_gold_gate(doc := label_page(page, rendering)):
             pages.setdefault(page.site, []).append((page, doc))
     runs = {}
     for site, found in pages.items():
@@ -122,7 +126,7 @@ def main() -> None:
             for (site, draw), (labeled, scored) in runs.items():
                 where = Path(folder) / f"{site}-{draw}"
                 for page, _ in labeled:
-                    write_labeled_page(page, "scraper", where)
+                    write_labeled_page(page, rendering, where)
                 model = where.with_suffix(".json.gz")
                 train([where], model, TrainingOptions(split=None, base=base, **options))
                 scores[site, draw] = f1(model, scored)

@@ -133,7 +133,8 @@ def evaluate_documents(model: LineClassifier,
     evaluation = Evaluation() if evaluation is None else evaluation
     for doc, gold in documents:
         predicted, proba = label_document(model, doc.lines, doc.markup, threshold, memory,
-                                          memory_site(doc), doc.meta.get("site") or None)
+                                          memory_site(doc), doc.meta.get("site") or None,
+                                          doc.sources)
         reference = gold if gold is not None else "\n".join(
             line for line, label in zip(doc.lines, doc.labels) if label == "body")
         lang = doc.meta.get("lang") or "unknown"

@@ -32,12 +32,14 @@ SUFFIX = ".lines"
 @dataclass
 class LabeledDocument:
     """A page as lines, the label of each line (None for blank lines) and its metadata;
-    ``markup`` holds each line's markup features when the page came from HTML or Markdown."""
+    ``markup`` holds each line's markup features when the page came from HTML or Markdown,
+    ``sources`` the XPath of each line's block when its lines are our html rendering."""
 
     lines: list[str]
     labels: list[str | None]
     meta: dict[str, str] = field(default_factory=dict)
     markup: np.ndarray | None = None
+    sources: list[str] | None = None
 
     @property
     def doc_id(self) -> str:

@@ -354,29 +354,36 @@ class LineClassifier:
 
     def predict_proba(self, documents: Sequence[Sequence[str]], markups: Markups = None,
                       memories: Sequence[np.ndarray | None] | None = None,
-                      sites: Sequence[str | None] | None = None) -> list[np.ndarray]:
+                      sites: Sequence[str | None] | None = None,
+                      sources: Sequence[Sequence[str] | None] | None = None) -> list[np.ndarray]:
         """One probability row per line of each document (NaN for blank lines); the
         documents' lines go through the trees in one call.  ``memories`` gives each
         document's site-memory features (``SiteMemory.features``; None: no memory), ``sites``
-        the name of each document's site where known (a URL's host; None: not known)."""
+        the name of each document's site where known (a URL's host; None: not known),
+        ``sources`` the XPath of each line's block for documents rendered from HTML (None:
+        not from HTML)."""
         features = [document_features(list(lines), None if markups is None else markups[d])
                     for d, lines in enumerate(documents)]
-        return self.predict_proba_features(documents, features, memories, sites)
+        return self.predict_proba_features(documents, features, memories, sites, sources)
 
     def predict_proba_features(self, documents: Sequence[Sequence[str]],
                                features: Sequence[tuple[np.ndarray, np.ndarray]],
                                memories: Sequence[np.ndarray | None] | None = None,
-                               sites: Sequence[str | None] | None = None) -> list[np.ndarray]:
+                               sites: Sequence[str | None] | None = None,
+                               sources: Sequence[Sequence[str] | None] | None = None
+                               ) -> list[np.ndarray]:
         """``predict_proba`` from each document's ``document_features`` already computed:
         a batch computes them page by page (under a time limit) and predicts them at once.
         A model adapted to a site gives its pages (by template, unless ``sites`` names
         another site) every round, averaged with the base's rounds alone
-        (``SiteKnowledge.averaged``), and its line memory, and other pages the base model's
+        (``SiteKnowledge.averaged``), and its line, region and block memory (``sources``,
+        as in ``predict_proba``), and other pages the base model's
         rounds alone (``model.site``)."""
         if not documents:
             return []
         memories = [None] * len(documents) if memories is None else memories
         sites = [None] * len(documents) if sites is None else sites
+        sources = [None] * len(documents) if sources is None else sources
         site = getattr(self, "site_", None)
         of_site = [site is None or site.recognises(lines, name)
                    for lines, name in zip(documents, sites)]
@@ -405,7 +412,7 @@ class LineClassifier:
                 proba[rows] = stacked[start : start + size]
                 start += size
                 out[d] = decode_document(list(lines), proba,
-                                         *(() if learnt is None else learnt.recall(lines)))
+                                         *(() if learnt is None else learnt.recall(lines, sources[d])))
         return out
 
     def predict(self, documents: Sequence[Sequence[str]], markups: Markups = None

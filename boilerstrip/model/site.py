@@ -6,8 +6,10 @@ site's name when the labeled pages carry one.  A page that holds enough of the t
 is not named as another site (by its URL's host, or its ``site:`` header), is a page of the
 site: it gets the added trees, averaged with the base's trees alone (``added_weight``), the
 region memory (what the labeled pages held between two of the site's anchor lines: a "most
-read" list whose own lines change from page to page moves toward boilerplate), and the line
-memory (lines the labeled pages always gave one label).  Any other page gets the
+read" list whose own lines change from page to page moves toward boilerplate), the block
+memory of an HTML page (what the labeled pages held in the block at each XPath: the
+article's paragraphs sit at the same places in the site's template, its teasers at others),
+and the line memory (lines the labeled pages always gave one label).  Any other page gets the
 base model's trees alone (they are the first rounds of each stage), so adapting to a site
 never changes what the model does elsewhere.
 """
@@ -15,7 +17,7 @@ never changes what the model does elsewhere.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +37,10 @@ MEMORY_MIN_PAGES = 2
 # times REGION_WEIGHT (chosen on the dev sites of tools/sweep_adapt.py: README, "Settings").
 REGION_MIN_PAGES = 2
 REGION_WEIGHT = 0.5
+# A block of an HTML page (its XPath) is remembered when the labeled pages show it on
+# REGION_MIN_PAGES pages; its lines' log-odds move as a region's do, times BLOCK_WEIGHT
+# (chosen on the HTML dev sites of tools/sweep_adapt.py: README, "Settings").
+BLOCK_WEIGHT = 0.5
 Region = tuple["str | None", "str | None"]  # the anchor lines before and after a line
 _TINY = 1e-300  # a probability that underflowed to zero, for its logarithm
 
@@ -49,7 +55,8 @@ class SiteKnowledge:
     every round's alone, as files adapted before it did); the ``anchors`` (remembered lines
     once a page at most) and the ``regions`` between two of them (or a page's start or end)
     that two labeled pages or more show, each with its content and labeled lines there, and
-    the ``region_weight`` their log-odds count with."""
+    the ``region_weight`` their log-odds count with; the same for the ``blocks`` of HTML
+    pages (a block's XPath: its content and labeled lines) and their ``block_weight``."""
 
     base_iterations: tuple[int, int]
     template: frozenset[str]
@@ -59,12 +66,16 @@ class SiteKnowledge:
     anchors: frozenset[str] = frozenset()
     regions: dict[Region, tuple[int, int]] = field(default_factory=dict)
     region_weight: float = REGION_WEIGHT
+    blocks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    block_weight: float = BLOCK_WEIGHT
 
     @classmethod
     def learn(cls, documents: Sequence[tuple[Sequence[str], Sequence[str | None]]],
               base_iterations: tuple[int, int], names: Sequence[str | None] = (),
-              added_weight: float = 1.0) -> "SiteKnowledge":
-        """From the labeled pages (lines and labels) adapted to, and their site names."""
+              added_weight: float = 1.0,
+              sources: Sequence[Sequence[str] | None] = ()) -> "SiteKnowledge":
+        """From the labeled pages (lines and labels) adapted to, their site names, and the
+        XPath of each line's block where a page came from HTML (``sources``)."""
         pages: dict[str, set[int]] = defaultdict(set)
         labels: dict[str, set[str]] = defaultdict(set)
         for number, (lines, page_labels) in enumerate(documents):
@@ -80,20 +91,14 @@ class SiteKnowledge:
         # Anchors: remembered lines that are on a page once at most ("Most read", not "Reply").
         per_page = [Counter(key for line in lines if (key := line_key(line))) for lines, _ in documents]
         anchors = frozenset(key for key in memory if all(c[key] <= 1 for c in per_page))
-        region_pages: dict[Region, set[int]] = defaultdict(set)
-        region_labels: dict[Region, Counter] = defaultdict(Counter)
-        for number, (lines, page_labels) in enumerate(documents):
-            for region, label in zip(_regions([line_key(line) for line in lines], anchors),
-                                     page_labels):
-                if region is not None and label is not None:
-                    region_pages[region].add(number)
-                    region_labels[region][label] += 1
-        regions = {region: (counts["body"] + counts["title"], sum(counts.values()))
-                   for region, counts in region_labels.items()
-                   if len(region_pages[region]) >= REGION_MIN_PAGES}
+        regions = _content_counts(
+            (_regions([line_key(line) for line in lines], anchors), page_labels)
+            for lines, page_labels in documents)
+        blocks = _content_counts((paths, page_labels) for paths, (_, page_labels)
+                                 in zip(sources, documents) if paths is not None)
         return cls(base_iterations, template, memory,
                    frozenset(site_name(name) for name in names if name and site_name(name)),
-                   added_weight, anchors, regions, REGION_WEIGHT)
+                   added_weight, anchors, regions, REGION_WEIGHT, blocks, BLOCK_WEIGHT)
 
     def recognises(self, lines: Sequence[str], name: str | None = None) -> bool:
         """Whether a page is of the site: it holds enough of the template, and is not named
@@ -105,18 +110,24 @@ class SiteKnowledge:
         found = {key for line in lines if (key := line_key(line)) in self.template}
         return len(found) >= max(SITE_MIN_LINES, SITE_SHARE * len(self.template))
 
-    def recall(self, lines: Sequence[str]) -> tuple[list[str | None], np.ndarray]:
+    def recall(self, lines: Sequence[str], sources: Sequence[str] | None = None
+               ) -> tuple[list[str | None], np.ndarray]:
         """What the labeled pages say of each line of a page of the site: the label they
         agree on for the line itself (``memory``; None if none), and how far its log-odds
         of content move by its region's on them (one more line of each kind, so a region
-        seen little moves little; times ``region_weight``; 0 outside remembered regions)."""
+        seen little moves little; times ``region_weight``; 0 outside remembered regions),
+        plus, for lines rendered from HTML with their blocks' XPaths (``sources``), by
+        their block's (times ``block_weight``)."""
         keys = [line_key(line) for line in lines]
         known = [self.memory.get(key) for key in keys]
         moves = np.zeros(len(lines))
         for i, region in enumerate(_regions(keys, self.anchors)):
             if region is not None and (counts := self.regions.get(region)) is not None:
-                content, labeled = counts
-                moves[i] = self.region_weight * np.log((content + 1) / (labeled - content + 1))
+                moves[i] = self.region_weight * _log_odds(*counts)
+        if sources is not None and self.blocks:
+            for i, path in enumerate(sources):
+                if (counts := self.blocks.get(path)) is not None:
+                    moves[i] += self.block_weight * _log_odds(*counts)
         return known, moves
 
     def to_json(self) -> dict[str, Any]:
@@ -125,7 +136,9 @@ class SiteKnowledge:
                 "added_weight": self.added_weight,
                 "anchors": sorted(self.anchors), "region_weight": self.region_weight,
                 "regions": sorted(([*region, *counts] for region, counts in self.regions.items()),
-                                  key=lambda row: (row[0] or "", row[1] or ""))}
+                                  key=lambda row: (row[0] or "", row[1] or "")),
+                "blocks": sorted([path, *counts] for path, counts in self.blocks.items()),
+                "block_weight": self.block_weight}
 
     @classmethod
     def from_json(cls, value: Any, labels: Sequence[str]) -> "SiteKnowledge":
@@ -145,23 +158,30 @@ class SiteKnowledge:
             regions = {(before, after): (int(content), int(labeled))
                        for before, after, content, labeled in value.get("regions", [])}
             region_weight = value.get("region_weight", REGION_WEIGHT)
-            if isinstance(region_weight, bool) or not isinstance(region_weight, (int, float)):
+            blocks = {path: (int(content), int(labeled))  # absent from files adapted before them
+                      for path, content, labeled in value.get("blocks", [])}
+            block_weight = value.get("block_weight", BLOCK_WEIGHT)
+            if any(isinstance(w, bool) or not isinstance(w, (int, float))
+                   for w in (region_weight, block_weight)):
                 raise TypeError
         except (KeyError, TypeError, ValueError):
             raise ValueError("not base_iterations, template, memory, names, added_weight, anchors, "
-                             "regions and region_weight") from None
+                             "regions, region_weight, blocks and block_weight") from None
         if (len(iterations) != 2 or min(iterations) < 1
                 or not all(isinstance(key, str) for key in (*template, *memory, *names, *anchors))
                 or not all(key is None or key in anchors for region in regions for key in region)
+                or not all(isinstance(path, str) for path in blocks)
                 or not all(label in labels for label in memory.values())
-                or not all(0 <= content <= labeled for content, labeled in regions.values())):
+                or not all(0 <= content <= labeled
+                           for content, labeled in (*regions.values(), *blocks.values()))):
             raise ValueError("its rounds, lines or labels are not what they must be")
         if not 0.0 < weight <= 1.0:
             raise ValueError(f"its added_weight {weight!r} is not in (0, 1]")
-        if not 0.0 <= region_weight <= 10.0:
-            raise ValueError(f"its region_weight {region_weight!r} is not in [0, 10]")
+        for name, setting in (("region_weight", region_weight), ("block_weight", block_weight)):
+            if not 0.0 <= setting <= 10.0:
+                raise ValueError(f"its {name} {setting!r} is not in [0, 10]")
         return cls((iterations[0], iterations[1]), template, memory, names, float(weight), anchors,
-                   regions, float(region_weight))
+                   regions, float(region_weight), blocks, float(block_weight))
 
     def averaged(self, every_round: np.ndarray, base_rounds: np.ndarray) -> np.ndarray:
         """The probability rows of a page of the site: its rows with every round and with the
@@ -171,6 +191,28 @@ class SiteKnowledge:
                 + (1.0 - self.added_weight) * np.log(np.maximum(base_rounds, _TINY)))
         rows = np.exp(logs - logs.max(axis=1, keepdims=True))
         return rows / rows.sum(axis=1, keepdims=True)
+
+
+def _content_counts(pages: Iterable[tuple[Sequence[Any], Sequence[str | None]]]
+                    ) -> dict[Any, tuple[int, int]]:
+    """For each place (a region, a block's XPath) that REGION_MIN_PAGES or more labeled pages
+    show with a labeled line: how many of its labeled lines were content, and how many
+    were labeled.  ``pages`` gives each labeled page's place of every line (None: none)
+    and the lines' labels."""
+    seen_on: dict[Any, set[int]] = defaultdict(set)
+    counts: dict[Any, Counter] = defaultdict(Counter)
+    for number, (places, labels) in enumerate(pages):
+        for place, label in zip(places, labels):
+            if place is not None and label is not None:
+                seen_on[place].add(number)
+                counts[place][label] += 1
+    return {place: (c["body"] + c["title"], sum(c.values())) for place, c in counts.items()
+            if len(seen_on[place]) >= REGION_MIN_PAGES}
+
+
+def _log_odds(content: int, labeled: int) -> float:
+    """A remembered place's log-odds of content, one line of each kind added."""
+    return float(np.log((content + 1) / (labeled - content + 1)))
 
 
 def _regions(keys: Sequence[str], anchors: frozenset[str]) -> list[Region | None]:

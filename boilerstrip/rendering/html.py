@@ -65,11 +65,13 @@ _ROLES = {"skipped": _SKIPPED, "block": _BLOCKS, "cell": _CELLS, "list": _LISTS,
 @dataclass
 class RenderedDocument:
     """A page in one rendering: its lines, their markup rows (None where the rendering has
-    no markup), and the block each line shows (-1 for a blank line between blocks)."""
+    no markup), the block each line shows (-1 for a blank line between blocks), and, in the
+    html rendering, the XPath of each line's block (``sources``)."""
 
     lines: list[str]
     markup: np.ndarray | None
     blocks: list[int]
+    sources: list[str] | None = None
 
 
 @dataclass
@@ -93,7 +95,9 @@ class RenderedPage:
             blocks = block_layout(self.prefixes)
             lines = [self.markdown[b] if b >= 0 else "" for b in blocks]
             return RenderedDocument(lines, markdown_markup(lines), blocks)
-        return RenderedDocument(self.lines, self.markup if rendering == "html" else None, every_block)
+        if rendering == "html":
+            return RenderedDocument(self.lines, self.markup, every_block, self.paths)
+        return RenderedDocument(self.lines, None, every_block)
 
 
 def render_page(html: str) -> RenderedPage:

@@ -74,6 +74,7 @@ def origin(metadata: dict[str, Any]) -> str:
             f"cropping){_averaged(base.get('added_weight', 1.0))}.  It remembers {base['lines_remembered']} lines of those pages (each "
             "found on two or more of them, always with one label): a line it meets again "
             f"exactly gets that label.{_remembered_regions(base.get('regions_remembered', 0), base.get('region_weight'))}"
+            f"{_remembered_blocks(base.get('blocks_remembered', 0), base.get('block_weight'))}"
             "  These apply "
             "only to pages of the site: pages holding "
             f"enough of its template ({base['template_lines']} boilerplate lines of the labeled "
@@ -100,6 +101,17 @@ def _remembered_regions(count: int, weight: float | None) -> str:
             "pages put lines; a line in such a region has its odds of being content multiplied "
             f"by the region's odds on the labeled pages (one line of each kind added), to the "
             f"power {weight:g}.")
+
+
+def _remembered_blocks(count: int, weight: float | None) -> str:
+    """How an adapted model's card tells of its remembered HTML blocks (files adapted
+    before them, and from pages without HTML, have none)."""
+    if not count:
+        return ""
+    return (f"  It remembers {count} blocks of HTML pages (a block's XPath, where "
+            f"{REGION_MIN_PAGES} or more labeled pages put lines); on an HTML page a line in "
+            "such a block has its odds of being content multiplied by the block's on the "
+            f"labeled pages (one line of each kind added), to the power {weight:g}.")
 
 
 def _named(names: list[str]) -> str:

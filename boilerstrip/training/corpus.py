@@ -211,7 +211,7 @@ def label_page(page: Page, rendering: str = "scraper") -> LabeledDocument:
     meta["gold_coverage"] = f"{coverage:.3f}"
     document = rendered.document(rendering)
     block_labels = [labels[block] if block >= 0 else None for block in document.blocks]
-    return LabeledDocument(document.lines, block_labels, meta, document.markup)
+    return LabeledDocument(document.lines, block_labels, meta, document.markup, document.sources)
 
 
 def write_labeled_page(page: Page, rendering: str, output: Path, split_sites: bool = False,
@@ -323,7 +323,7 @@ def load_labeled(path: Path) -> tuple[LabeledDocument, str | None]:
             raise LabeledDataError(
                 f"{path}: its lines are not {companion(path, doc, 'source')} as this boilerstrip "
                 "renders it (the page or the renderer changed): label the page again")
-        doc.markup = rendered.markup
+        doc.markup, doc.sources = rendered.markup, rendered.sources
     elif writes_markdown(rendering):
         doc.markup = markdown_markup(doc.lines)
     return doc, gold
@@ -344,7 +344,8 @@ def in_rendering(doc: LabeledDocument, path: Path, rendering: str) -> LabeledDoc
             block_labels.setdefault(block, label)
     rendered = page.document(rendering)
     labels = [block_labels.get(b) if b >= 0 else None for b in rendered.blocks]
-    return LabeledDocument(rendered.lines, labels, {**doc.meta, "render": rendering}, rendered.markup)
+    return LabeledDocument(rendered.lines, labels, {**doc.meta, "render": rendering}, rendered.markup,
+                           rendered.sources)
 
 
 def labeled_files(source: Path) -> list[Path]:

@@ -409,7 +409,8 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
                                       (base.stage_one_.current_iteration(),
                                        base.stage_two_.current_iteration()),
                                       [d.meta.get("site") for d in data.documents],
-                                      options.adapt_added_weight)
+                                      options.adapt_added_weight,
+                                      [d.sources for d in data.documents])
     metadata = {
         "metrics": {},
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -433,7 +434,9 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
                          "site_names": sorted(model.site_.names),
                          "lines_remembered": len(model.site_.memory),
                          "regions_remembered": len(model.site_.regions),
-                         "region_weight": model.site_.region_weight},
+                         "region_weight": model.site_.region_weight,
+                         "blocks_remembered": len(model.site_.blocks),
+                         "block_weight": model.site_.block_weight},
         "training": data_summary(sources, data.documents, options, matrix_digest(data, None)),
     }
     return _save(model, output, metadata)
