@@ -71,6 +71,15 @@ def _training_renderings(choice: Enum, leave_out: list[Enum]) -> tuple[str, ...]
     return kept
 
 
+def _reads(model: Path | None) -> str:
+    """The rendering a model reads page datasets in: html for one trained on our html
+    rendering alone (the shipped HTML model, and models adapted from it), else scraper."""
+    if model is None:
+        return "scraper"
+    learnt = api.load_model(model).metadata_.get("training", {}).get("renderings")
+    return "html" if learnt == ["html"] else "scraper"
+
+
 def _fail(error: BoilerstripError) -> int:
     advice = "; name the encoding with --encoding" if isinstance(error, EncodingError) else ""
     typer.echo(f"boilerstrip: {error}{advice}", err=True)
@@ -355,10 +364,11 @@ def evaluate(
                    "--model (html or text for a shipped one, or a file): the base of an adapted model."),
     split: str = typer.Option("auto", help="Site split of page datasets: test (held-out sites), "
                                            "train, all; auto is all for aeb and test otherwise."),
-    rendering: RenderingChoice = typer.Option(
-        "scraper", "--render", "--rendering", "--renderer",
+    rendering: Optional[RenderingChoice] = typer.Option(
+        None, "--render", "--rendering", "--renderer",
         help="How page datasets are rendered to lines: one rendering (ours: scraper, flat, "
-             "markdown, html; or another tool's), or a group: ours, tools, all-text, all."),
+             "markdown, html; or another tool's), or a group: ours, tools, all-text, all "
+             "(default: html for a --model that reads HTML, else scraper)."),
     threshold: Optional[float] = typer.Option(None, min=0.0, max=1.0),
     baselines: bool = typer.Option(True, help="Score keep-all, C4 rules and jusText on the same lines."),
     by_site: bool = typer.Option(False, "--by-site", help="Print a row for each site too (the "
@@ -387,7 +397,7 @@ def evaluate(
     before = Evaluation() if compare or site_memory else None
     cuts: list[float] = []
     try:
-        renderings = _renderings(rendering)
+        renderings = _renderings(rendering) if rendering is not None else (_reads(model),)
         for each in renderings:
             kind = "html" if each == "html" else "text"
             classifier = api.load_model(model, kind)

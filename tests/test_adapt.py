@@ -146,6 +146,23 @@ def test_adapting_the_html_model_needs_pages_that_keep_their_html(site, html_ada
     assert load_model_file(html_adapted).site_.template  # pages built with --render html adapt
 
 
+def test_eval_renders_page_datasets_as_the_model_reads_them(site, html_adapted):
+    """An HTML model is scored on the html rendering of page datasets unless told otherwise:
+    scored on text, its markup features and blocks are missing, and its figure says nothing."""
+    scored = {render: runner.invoke(app, ["eval", str(site["rest"]), "--split", "all",
+                                          "--no-baselines", "--model", str(html_adapted),
+                                          *(["--render", render] if render else [])])
+              for render in ("", "html", "scraper")}
+    assert all(result.exit_code == 0 for result in scored.values())
+    assert _kept_f1(scored[""]) == _kept_f1(scored["html"]) != _kept_f1(scored["scraper"])
+    # and the shipped text model, as before, on our scraper text
+    text = runner.invoke(app, ["eval", str(site["rest"]), "--split", "all", "--no-baselines"])
+    scraper = runner.invoke(app, ["eval", str(site["rest"]), "--split", "all", "--no-baselines",
+                                  "--render", "scraper", "--model",
+                                  str(Path(__file__).parent.parent / "models" / "default.json.gz")])
+    assert _kept_f1(text) == _kept_f1(scraper)
+
+
 def test_an_adapted_html_model_remembers_the_blocks_of_the_sites_pages(site, html_adapted):
     """On HTML pages the template is also where a line's block sits: the XPath of the block
     of each line.  What the labeled pages held at a block (the article's paragraphs, a
