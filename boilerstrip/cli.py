@@ -255,6 +255,10 @@ def train(
         1.0, "--labeled-weight", "--hand-labeled-weight", min=0.0,
         help="Weight of each line of the labeled-lines files and folders given (your pages) "
              "against lines of page datasets (a few pages beside thousands of others)."),
+    page_weight: float = typer.Option(
+        0.0, min=0.0, max=1.0,
+        help="Evens the pages out: 0 lets a page weigh what its lines do, 1 makes every page "
+             "weigh the same (the kept-text metric averages pages)."),
     exclude_site: Optional[list[str]] = typer.Option(
         None, help="Leave this site of the page datasets out (repeatable): to score the model "
                    "on it later, as a site it never saw."),
@@ -292,7 +296,7 @@ def train(
         seed=seed,
         n_estimators=trees, augment=augment, crop=crop,
         page_types=tuple(page_type) if page_type else None,
-        labeled_weight=labeled_weight, threshold=_threshold_option(threshold),
+        labeled_weight=labeled_weight, page_weight=page_weight, threshold=_threshold_option(threshold),
         renderings_per_page=renderings_per_page, feature_set=feature_set, jobs=jobs,
         exclude_sites=frozenset(exclude_site or ()), base=None if base is None else _model_path(base),
         adapt_rounds=adapt_rounds, site_memory=site_memory)

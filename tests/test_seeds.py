@@ -53,22 +53,16 @@ def test_seed_004_keeps_every_article_line(seeds):
     assert [line for line in kept if line.strip() and line != source[0]] == source[1:]
 
 
-# A known miss of the shipped model, kept visible: strict, so the day it is fixed this test
-# fails and the line moves up into EXPECTED.
-@pytest.mark.xfail(strict=True, reason="seed 001: the headline is labeled boilerplate (plain predict "
-                                       "is right; --keep-title leaves the headline out)")
-def test_known_title_miss_in_seed_001(seeds):
+# Both headlines were known misses until the text model weighed every page the same
+# (2026-12-04); before, seed 004's came out body or title as a retrain fell.
+def test_seed_001_headline_is_a_title(seeds):
     path = next(seeds.glob("001_*.txt"))
     kept = runner.invoke(app, ["predict", "--keep-title", str(path)]).stdout.splitlines()
     assert "Putin Orders Military Push to Oust Ukrainian Forces from Kursk Region" in kept
     assert "Follow us on Facebook" not in kept
 
 
-@pytest.mark.xfail(strict=True, reason="seed 004: the headline is labeled body, so plain predict keeps "
-                                       "it (P(title) 0.27 against P(body) 0.46 with the main span of "
-                                       "2026-12-03; 0.20 with the retrain of 2026-12-02, 0.54 with the "
-                                       "model before: a coin flip between retrains)")
-def test_known_title_miss_in_seed_004(seeds):
+def test_seed_004_headline_is_a_title(seeds):
     path = next(seeds.glob("004_*.txt"))
     source = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     kept = runner.invoke(app, ["predict", str(path)]).stdout.splitlines()

@@ -12,8 +12,9 @@ from boilerstrip.io.labeled import LabeledDocument
 from boilerstrip.model import documents_to_matrix, load_model_file
 from boilerstrip.rendering.tools import renderer_versions
 from boilerstrip.training import TrainingOptions, card_path, train
+from boilerstrip.model.classifier import token_weights
 from boilerstrip.training.train import (THRESHOLD_GRID, VALIDATION_SHARE_PERCENT, TrainingSet,
-                                        choose_threshold, collect, validation_mask)
+                                        choose_threshold, collect, training_set, validation_mask)
 
 from conftest import LABELED
 
@@ -136,3 +137,25 @@ def test_the_card_records_the_renderers_versions_and_the_training_matrix(tmp_pat
     tools = renderer_versions(("lynx", "markdownify", "beautifulsoup"))
     assert list(tools) == ["lynx", "markdownify", "beautifulsoup4", "lxml"]
     assert tools["lynx"].startswith("Lynx Version") and tools["lxml"] == version("lxml")
+
+
+def test_page_weight_evens_the_pages_out_and_the_card_says_so(datasets, tmp_path):
+    """Power 1 gives every real page the same total weight, 0.5 halves the log of their
+    spread, 0 changes nothing; the model file and card record the power."""
+    sources = [datasets / "zh-news.jsonl.gz"]
+    data = {power: training_set(sources, TrainingOptions(renderings=("scraper",), page_weight=power))
+            for power in (0.0, 0.5, 1.0)}
+    sizes = data[0.0].sizes
+    page = np.repeat(np.arange(len(sizes)), sizes)
+    lines = token_weights(data[0.0].X)
+    totals = {p: np.bincount(page, weights=lines * d.weight) for p, d in data.items()}
+    assert (data[0.0].weight == 1.0).all() and totals[0.0].max() > 5 * totals[0.0].min()
+    assert np.allclose(totals[1.0], totals[1.0][0])
+    spread = {p: np.log(t.max() / t.min()) for p, t in totals.items()}
+    assert spread[0.5] == pytest.approx(spread[0.0] / 2)
+    out = tmp_path / "m.json.gz"
+    result = runner.invoke(app, ["train", str(LABELED), "-o", str(out), "--threshold", "0.5",
+                                 "--trees", "5", "--page-weight", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert load_model_file(out).metadata_["page_weight"] == 0.5
+    assert "** 0.5, so long pages teach less" in card_path(out).read_text(encoding="utf-8")

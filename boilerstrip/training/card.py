@@ -50,11 +50,14 @@ def weight_note(metadata: dict[str, Any]) -> str:
     """What the labeled-lines weight applied to, as it was."""
     weight = metadata.get("labeled_weight", 1.0)
     count = metadata["training"].get("labeled_file_documents", 0)
+    power = metadata.get("page_weight", 0.0)
+    pages = (f" Each page's lines were scaled by (the mean page's weight / its own) ** {power}, "
+             "so long pages teach less each line (`--page-weight`)." if power else "")
     if not count:
         return ("No labeled-lines file was given" + (f", so the weight {weight} given for them "
-                "applied to nothing." if weight != 1.0 else "."))
+                "applied to nothing." if weight != 1.0 else ".")) + pages
     return (f"Each line of the {count} documents from labeled-lines files weighs {weight} times a "
-            "line of a page dataset.")
+            "line of a page dataset." + pages)
 
 
 def origin(metadata: dict[str, Any]) -> str:

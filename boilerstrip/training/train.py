@@ -21,7 +21,7 @@ from boilerstrip.features.memory import MEMORY_NAMES, MIN_PAGES, SiteMemory, pag
 from boilerstrip.io.atomic import write_atomic
 from boilerstrip.io.labeled import LABELS, LabeledDocument
 from boilerstrip.model import LineClassifier, documents_to_matrix, save_model_file
-from boilerstrip.model.classifier import CONTEXT_SETS
+from boilerstrip.model.classifier import CONTEXT_SETS, token_weights
 from boilerstrip.model.file import load_model_file
 from boilerstrip.model.site import SiteKnowledge
 from boilerstrip.model.decoding import decode_document
@@ -62,6 +62,9 @@ class TrainingOptions:
     block, ``crop`` the share of text documents cut to end with their article.
     ``labeled_weight`` weighs each line of the labeled-lines files given (a user's own pages)
     against the many more lines labeled from page datasets.
+    ``page_weight`` evens the pages out: each page's lines are scaled so that its total weight
+    (log tokens a line, ``token_weights``) moves toward the mean page's, by the ratio raised
+    to this power (0: a page weighs what its lines do; 1: every page weighs the same).
     ``threshold`` is the model's cut on P(content); None chooses it on a fifth of the
     training sites (``choose_threshold``), then fits on all of them.
     ``renderings_per_page`` gives each page of a dataset the first rendering and others drawn
@@ -84,6 +87,7 @@ class TrainingOptions:
     crop: float = 0.2
     page_types: tuple[str, ...] | None = None
     labeled_weight: float = 1.0
+    page_weight: float = 0.0
     threshold: float | None = None
     renderings_per_page: int | None = None
     feature_set: int = max(FEATURE_SETS)
@@ -215,9 +219,23 @@ def training_set(sources: Sequence[Path], options: TrainingOptions) -> TrainingS
         raise LabeledDataError(f"{', '.join(map(str, sources))}: {only}; training needs both body "
                                "and boilerplate lines")
     groups = [d.meta.get("id") or i for i, d in enumerate(documents)]
+    sizes = [len(r) for r in rows]
     weight = np.repeat([options.labeled_weight if from_labeled_file(d) else 1.0
-                        for d in documents], [len(r) for r in rows])
+                        for d in documents], sizes)
+    if options.page_weight:
+        weight = weight * np.repeat(page_balance(X, sizes, options.page_weight), sizes)
     return TrainingSet(documents, unaltered, X, y, rows, groups, weight)
+
+
+def page_balance(X: np.ndarray, sizes: Sequence[int], power: float) -> np.ndarray:
+    """Each page's factor on its lines' weights: (mean page total / its total) ** ``power``.
+
+    The kept-text metric averages pages, so a page is worth the same whether it has 30 lines
+    or 3,000; unbalanced, a shop or forum page of thousands of lines teaches the trees as
+    much as a hundred articles."""
+    page = np.repeat(np.arange(len(sizes)), sizes)
+    total = np.bincount(page, weights=token_weights(X), minlength=len(sizes))
+    return (total.mean() / np.maximum(total, 1e-9)) ** power
 
 
 def training_memory(data: TrainingSet, seed: int) -> tuple[np.ndarray, int]:
@@ -351,6 +369,7 @@ def train(sources: Sequence[Path], output: Path, options: TrainingOptions = Trai
         "augment": options.augment,
         "crop": options.crop,
         "labeled_weight": options.labeled_weight,
+        "page_weight": options.page_weight,
         "threshold": model.threshold,
         "threshold_choice": choice,
         "site_memory": {"pages_with_memory": memory_pages,
