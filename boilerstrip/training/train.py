@@ -437,6 +437,7 @@ def adapt(sources: Sequence[Path], output: Path, options: TrainingOptions) -> di
         "augment": 0.0,
         "crop": 0.0,
         "labeled_weight": options.labeled_weight,
+        "page_weight": options.page_weight,
         "threshold": threshold,
         "threshold_choice": {"threshold": threshold, "method": "given" if options.threshold
                              is not None else f"cut of the base model {options.base.name}"},
