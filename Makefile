@@ -25,7 +25,7 @@ test: install  ## the whole test suite
 model: install  ## retrain the shipped models, one for text and Markdown, one for HTML (never on aeb)
 	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render all-text --renderings-per-page 3 \
 		--feature-set 3 --seed 0 --labeled-weight 50 --page-weight 1 --threshold 0.5 -o models/default.json.gz
-	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render html --feature-set 1 --seed 0 --crop 0 \
+	$(BIN)/boilerstrip train $(TRAIN_SETS) data/labeled --split train --render html --feature-set 1 --seed 0 --crop 0 --threshold 0.35 \
 		--labeled-weight 50 -o models/html.json.gz
 
 eval: install  ## accuracy on aeb and on held-out sites, beside the baselines

@@ -225,15 +225,19 @@ class LineClassifier:
             "num_leaves": self.num_leaves, "min_data_in_leaf": self.leaf_size_,
             "feature_fraction": self.colsample, "bagging_fraction": self.subsample,
             "bagging_freq": 1, "lambda_l2": self.reg_lambda, "seed": self.random_state,
-            "deterministic": True, "num_threads": self.n_jobs, "verbose": -1,
+            "deterministic": True, "force_col_wise": True, "num_threads": self.n_jobs,
+            "verbose": -1,
         }
 
     def _train(self, X: np.ndarray, y: np.ndarray, names: Sequence[str], weight: np.ndarray,
-               binary: bool = False, init: Any = None, col_wise: bool = False) -> Trees:
+               binary: bool = False, init: Any = None) -> Trees:
         """One LightGBM fit (``binary``: content or not, for stage one), with leaves of
         ``leaf_size_`` lines; ``init`` (trees of the same stage) is boosted further instead.
-        ``col_wise`` fixes how LightGBM's threads build histograms, which it otherwise chooses
-        by timing both: the memory stage came out differently rounded between two runs.
+        Histograms are built column-wise in every stage (``_lgb_params``): left to itself,
+        LightGBM times row-wise against column-wise and keeps the faster, and the two round
+        differently, so two runs of ``make model`` grew different trees.  The trees still
+        depend on ``n_jobs`` (one thread and two differ), which is why it is fixed, not the
+        machine's core count.
         The trees come back as a loaded model's do, so a fitted model predicts by the same
         code (``model.trees``)."""
         import lightgbm as lgb  # training only
@@ -241,8 +245,7 @@ class LineClassifier:
         data = lgb.Dataset(X, label=y, weight=weight, feature_name=list(names),
                            free_raw_data=True, params={"min_data_in_bin": 1} if len(y) < 1000 else None)
         start = None if init is None else lgb.Booster(model_str=init.model_to_string())
-        params = {**self._lgb_params(binary), **({"force_col_wise": True} if col_wise else {})}
-        booster = lgb.train(params, data, num_boost_round=self.n_estimators, init_model=start)
+        booster = lgb.train(self._lgb_params(binary), data, num_boost_round=self.n_estimators, init_model=start)
         return Trees(booster.model_to_string())
 
     def fit_matrix(self, X: np.ndarray, y: np.ndarray, doc_sizes: Sequence[int],
@@ -299,8 +302,7 @@ class LineClassifier:
             # Every line, those without memory too (NaN), so the stage learns all that stage
             # two does and what memory adds where there is some.
             self.stage_memory_ = self._train(np.hstack([stacked, memory]), y,
-                                             names + context + MEMORY_NAMES, weight,
-                                             col_wise=True)
+                                             names + context + MEMORY_NAMES, weight)
         self.classes_ = np.array(LABELS)
         self.feature_names_in_ = np.array(names + context)
         self.site_ = None  # what an adaptation knows of its site: ``model.site``
