@@ -79,11 +79,10 @@ def lightgbm_settings(setting: dict[str, Any]) -> Iterator[None]:
     def patched_params(self: LineClassifier, binary: bool) -> dict[str, Any]:
         return {**params(self, binary), **overrides}
 
-    def patched_train(self: LineClassifier, X, y, names, weight, binary=False, init=None,
-                      col_wise=False):
+    def patched_train(self: LineClassifier, X, y, names, weight, binary=False, init=None):
         if setting.get("stage_two_only") and binary and init is not None:
             return init  # stage one stays the base's (its out-of-fold rows too)
-        return train_stage(self, X, y, names, weight, binary, init, col_wise)
+        return train_stage(self, X, y, names, weight, binary, init)
 
     LineClassifier._lgb_params, LineClassifier._train = patched_params, patched_train
     try:
